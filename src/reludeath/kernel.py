@@ -1,0 +1,317 @@
+"""The hot loop: forward passes of many small ReLU networks over a batch of points.
+
+Layout: activations are features-major, ``h[neuron, point]``, so the matrix
+product is one small sgemm/dgemm per layer (BLAS, through numba) and every
+other pass runs over data points innermost and vectorizes. Networks are
+independent and run in parallel (``prange``).
+
+Zero-bias schemes without batch normalization run *compacted*: a dead point's
+output is exactly zero at every later layer, so dead columns are dropped once
+they are a quarter of those kept, and a network with no living point is done.
+Their activations are rescaled by a power of two per network and layer:
+exact, invisible to alive/dead status (positive homogeneity), and enough to
+keep float32 away from overflow and underflow at any depth.
+Biased schemes and batch normalization keep every point and are not rescaled.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+MODE_PLAIN = 0
+MODE_SIGNFLIP = 1
+MODE_BATCHNORM = 2
+
+# What run_networks writes, per (network, layer), in argument order.
+OUTPUTS = {
+    "alive_points": np.int32,
+    "sum_var": np.float64,
+    "mean_sq": np.float64,
+    "collapsed": np.bool_,
+    "output_nonzero": np.bool_,
+    "flipped": np.bool_,
+    "log2_scale": np.int64,
+}
+
+
+def allocate_outputs(networks: int, depth: int) -> dict[str, np.ndarray]:
+    """Empty (networks, depth) arrays for every kernel output, keyed as OUTPUTS."""
+    return {name: np.empty((networks, depth), dtype) for name, dtype in OUTPUTS.items()}
+
+
+# Batch-normalized rows whose standard deviation is below this fraction of
+# their mean's magnitude are rounding noise around a constant and become 0.
+_CONSTANT_RTOL = 1e-6
+
+# Sums over points may be reordered so that they vectorize; for a given
+# compiled kernel the order, and so every bit of the result, is still fixed.
+_FAST = {"contract", "reassoc"}
+
+
+@njit(fastmath=_FAST, nogil=True, cache=True)
+def _standardize(z, eps):
+    """Batch-normalize each row of z over its points, in place; constant rows become 0.
+
+    One pass of sums shifted by the row's first value (well conditioned), one to apply.
+    """
+    n, cols = z.shape
+    for i in range(n):
+        zi = z[i]
+        c = float(zi[0])
+        s1 = 0.0
+        s2 = 0.0
+        for m in range(cols):
+            d = zi[m] - c
+            s1 += d
+            s2 += d * d
+        mean_d = s1 / cols
+        std = math.sqrt(max(s2 / cols - mean_d * mean_d, 0.0))
+        mean = c + mean_d
+        if std == 0.0 or std <= _CONSTANT_RTOL * abs(mean):
+            zi[:] = 0.0
+        else:
+            inv = 1.0 / (std + eps)
+            for m in range(cols):
+                zi[m] = (zi[m] - mean) * inv
+
+
+@njit(fastmath=_FAST, nogil=True, cache=True)
+def _relu_with_sums(z, h, sign, colsum, shifted):
+    """h = relu(sign * z); colsum[m] = sum_j h[j, m] (> 0 iff point m survives);
+    shifted[j] = (c_j, sum_m (h - c_j), sum_m (h - c_j)**2) with c_j = h[j, 0].
+
+    Shifting by a sample keeps the variance well conditioned in float32.
+    """
+    n, cols = z.shape
+    zero = z.dtype.type(0)
+    colsum[:cols] = zero
+    for i in range(n):
+        zi = z[i]
+        hi = h[i]
+        c = max(sign * zi[0], zero)
+        s1 = zero
+        s2 = zero
+        for m in range(cols):
+            r = max(sign * zi[m], zero)
+            hi[m] = r
+            colsum[m] += r
+            d = r - c
+            s1 += d
+            s2 += d * d
+        shifted[i, 0] = c
+        shifted[i, 1] = s1
+        shifted[i, 2] = s2
+
+
+@njit(fastmath=_FAST, nogil=True, cache=True)
+def _count_positive_columns(z, sign, colsum):
+    """Number of columns m with any(sign * z[:, m] > 0)."""
+    n, cols = z.shape
+    zero = z.dtype.type(0)
+    colsum[:cols] = zero
+    for i in range(n):
+        zi = z[i]
+        for m in range(cols):
+            colsum[m] += max(sign * zi[m], zero)
+    count = 0
+    for m in range(cols):
+        count += colsum[m] > 0
+    return count
+
+
+@njit(nogil=True, cache=True)
+def _moments(shifted, cols, total):
+    """(sum_j Var F_j, ||E F||^2) over `total` points from shifted sums over `cols`
+    of them; the other total - cols points are zero."""
+    sum_var = 0.0
+    mean_sq = 0.0
+    missing = total - cols
+    for i in range(shifted.shape[0]):
+        c = float(shifted[i, 0])
+        s1 = float(shifted[i, 1]) - missing * c
+        s2 = float(shifted[i, 2]) + missing * c * c
+        mean_d = s1 / total
+        var = s2 / total - mean_d * mean_d
+        sum_var += max(var, 0.0)
+        mean = c + mean_d
+        mean_sq += mean * mean
+    return sum_var, mean_sq
+
+
+@njit(fastmath=_FAST, nogil=True, cache=True)
+def _masked_moments(h, alive):
+    """(sum_j Var F_j, ||E F||^2) of h with the dead points' outputs set to zero."""
+    n, cols = h.shape
+    sum_var = 0.0
+    mean_sq = 0.0
+    for i in range(n):
+        hi = h[i]
+        s1 = 0.0
+        for m in range(cols):
+            s1 += hi[m] if alive[m] else 0.0
+        mean = s1 / cols
+        s2 = 0.0
+        for m in range(cols):
+            d = (hi[m] if alive[m] else 0.0) - mean
+            s2 += d * d
+        sum_var += s2 / cols
+        mean_sq += mean * mean
+    return sum_var, mean_sq
+
+
+@njit(nogil=True, cache=True)
+def _compact(h_flat, n, cols, alive):
+    """Pack the living columns of the (n, cols) matrix in h_flat to the front, in place."""
+    kept = np.flatnonzero(alive[:cols])
+    new = kept.size
+    for i in range(n):  # destinations never overtake unread sources
+        src = i * cols
+        dst = i * new
+        for q in range(new):
+            h_flat[dst + q] = h_flat[src + kept[q]]
+    alive[:new] = True
+    return new
+
+
+@njit(nogil=True, cache=True)
+def run_network(
+    x,
+    weights,
+    biases,
+    mode,
+    compact,
+    rescale,
+    eps,
+    collapse_rtol,
+    alive_out,
+    sum_var_out,
+    mean_sq_out,
+    collapsed_out,
+    nonzero_out,
+    flipped_out,
+    log2_scale_out,
+):
+    """Forward one network through every layer and record per-layer statistics.
+
+    x: (n, M) data; weights: (depth, n, n); biases: (depth, n), or None-like
+    zeros. Per layer j it writes: living points A(j); sum_i Var F_i and
+    ||E F||^2 over the M points with dead points as zero, in units of
+    4**log2_scale; whether the output is constant over the data (collapsed);
+    whether it is nonzero anywhere; whether signflip negated the layer.
+    """
+    n, total = x.shape
+    depth = weights.shape[0]
+    dtype = x.dtype
+    h_flat = np.empty(n * total, dtype=dtype)
+    z_flat = np.empty(n * total, dtype=dtype)
+    h_flat[:] = x.ravel()
+    w = np.empty((n, n), dtype=dtype)
+    colsum = np.empty(total, dtype=dtype)
+    shifted = np.empty((n, 3), dtype=dtype)
+    alive = np.ones(total, dtype=np.bool_)
+    cols = total
+    n_alive = total
+    shift = 0
+    log2_scale = 0
+    has_bias = biases.shape[0] > 0
+    for layer in range(depth):
+        if n_alive == 0 and compact:
+            # Everything is zero from here on: nothing to compute.
+            alive_out[layer:] = 0
+            sum_var_out[layer:] = 0.0
+            mean_sq_out[layer:] = 0.0
+            collapsed_out[layer:] = True
+            nonzero_out[layer:] = False
+            flipped_out[layer:] = False
+            log2_scale_out[layer:] = log2_scale
+            return
+        factor = math.ldexp(1.0, -shift)
+        for i in range(n):
+            for j in range(n):
+                w[i, j] = weights[layer, i, j] * factor
+        log2_scale += shift
+        h = h_flat[: n * cols].reshape((n, cols))
+        z = z_flat[: n * cols].reshape((n, cols))
+        np.dot(w, h, z)
+        if has_bias:
+            for i in range(n):
+                z[i] += biases[layer, i]
+        if mode == MODE_BATCHNORM:
+            _standardize(z, eps)
+        sign = dtype.type(1.0)
+        if mode == MODE_SIGNFLIP and n_alive > 0:
+            _count_positive_columns(z, sign, colsum)
+            survivors = 0
+            for m in range(cols):
+                survivors += alive[m] and colsum[m] > 0
+            if 2 * (n_alive - survivors) > n_alive:
+                sign = -sign
+        flipped_out[layer] = sign < 0
+        _relu_with_sums(z, h, sign, colsum, shifted)
+        n_alive = 0
+        for m in range(cols):
+            alive[m] = alive[m] and colsum[m] > 0
+            n_alive += alive[m]
+        alive_out[layer] = n_alive
+        sum_var, mean_sq = _moments(shifted, cols, total)
+        if not math.isfinite(sum_var + mean_sq):
+            raise FloatingPointError("activations overflowed: use float64 or a smaller depth")
+        # The layer's actual output: constant over the data, or zero everywhere?
+        collapsed_out[layer] = sum_var <= collapse_rtol**2 * (sum_var + mean_sq)
+        nonzero_out[layer] = sum_var + mean_sq > 0.0
+        if n_alive < cols and not compact:
+            sum_var, mean_sq = _masked_moments(h, alive)
+        sum_var_out[layer] = sum_var
+        mean_sq_out[layer] = mean_sq
+        log2_scale_out[layer] = log2_scale
+        if rescale and sum_var + mean_sq > 0.0:
+            shift = math.frexp(math.sqrt((sum_var + mean_sq) / n))[1]
+        else:
+            shift = 0
+        if compact and 0 < n_alive < cols and 4 * (cols - n_alive) >= cols:
+            cols = _compact(h_flat, n, cols, alive)
+
+
+@njit(parallel=True, nogil=True, cache=True)
+def run_networks(
+    x,
+    weights,
+    biases,
+    mode,
+    compact,
+    rescale,
+    eps,
+    collapse_rtol,
+    alive_out,
+    sum_var_out,
+    mean_sq_out,
+    collapsed_out,
+    nonzero_out,
+    flipped_out,
+    log2_scale_out,
+):
+    """run_network over the leading (network) axis of every array, in parallel.
+
+    biases has shape (T, depth, n), or (T, 0, n) for zero-bias schemes.
+    """
+    for t in prange(x.shape[0]):
+        run_network(
+            x[t],
+            weights[t],
+            biases[t],
+            mode,
+            compact,
+            rescale,
+            eps,
+            collapse_rtol,
+            alive_out[t],
+            sum_var_out[t],
+            mean_sq_out[t],
+            collapsed_out[t],
+            nonzero_out[t],
+            flipped_out[t],
+            log2_scale_out[t],
+        )

@@ -1,0 +1,149 @@
+"""Initialization schemes: how one network's parameters are drawn (SCIENCE.md section 4).
+
+A scheme draws every layer's weights and biases for one network from numpy
+generators, and tells the kernel how to run them (plain, sign flipping or
+batch normalization; compacted and rescaled, or not). Adding a scheme means
+adding one class here and one line in ``SCHEMES``.
+
+Random streams: each network has its own generators (see ``simulate``), one
+per kind of draw, and every draw is layer-major, so the first k layers of a
+deeper network are exactly those of a shallower one. iid, batchnorm and
+signflip draw from the same "normal" family: network t of width n sees the
+same standard-normal weights under all three, so scheme differences are
+paired comparisons (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from reludeath import kernel
+
+__all__ = ["IID", "RAI", "SCHEMES", "BatchNorm", "Scheme", "SignFlip", "get_scheme"]
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """One network's parameters: weights (depth, n, n) and biases (depth, n) or (0, n)."""
+
+    weights: np.ndarray
+    biases: np.ndarray
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """Base class: a named way to draw a network's parameters."""
+
+    name: ClassVar[str]
+    family: ClassVar[str] = "normal"
+    mode: ClassVar[int] = kernel.MODE_PLAIN
+
+    @property
+    def has_bias(self) -> bool:
+        """True when biases are random, which rules out compaction and rescaling."""
+        return False
+
+    @property
+    def dtype(self) -> np.dtype:
+        """Kernel dtype: float32 where rescaling makes it exact, float64 otherwise."""
+        return np.dtype(np.float64 if self.has_bias else np.float32)
+
+    @property
+    def compact(self) -> bool:
+        return not self.has_bias and self.mode != kernel.MODE_BATCHNORM
+
+    @property
+    def rescale(self) -> bool:
+        return self.compact
+
+    def draw(self, streams: list[np.random.Generator], n: int, depth: int) -> Parameters:
+        """Zero-bias standard-normal weights; by positive homogeneity their scale
+        changes no statistic the kernel reports, so none is applied."""
+        weights = streams[0].standard_normal((depth, n, n), dtype=np.float32)
+        return Parameters(weights, np.zeros((0, n), np.float32))
+
+
+@dataclass(frozen=True)
+class IID(Scheme):
+    """He initialization A ~ N(0, weight_variance / n), b ~ N(0, bias_std**2) or b = 0.
+
+    weight_variance defaults to 2 (He); with zero bias it is irrelevant and unused.
+    """
+
+    name: ClassVar[str] = "iid"
+    weight_variance: float = 2.0
+    bias_std: float = 0.0
+
+    def __post_init__(self) -> None:
+        for key in ("weight_variance", "bias_std"):
+            value = getattr(self, key)
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+                raise ValueError(f"{key} must be a finite number >= 0, got {value!r}")
+        if self.weight_variance == 0:
+            raise ValueError("weight_variance must be > 0, got 0")
+
+    @property
+    def has_bias(self) -> bool:
+        return self.bias_std > 0
+
+    def draw(self, streams: list[np.random.Generator], n: int, depth: int) -> Parameters:
+        base = super().draw(streams, n, depth)
+        if not self.has_bias:
+            return base
+        scale = math.sqrt(self.weight_variance / n)
+        weights = base.weights.astype(np.float64) * scale
+        biases = streams[1].standard_normal((depth, n)) * self.bias_std
+        return Parameters(weights, biases)
+
+
+@dataclass(frozen=True)
+class BatchNorm(Scheme):
+    """iid weights, each pre-activation standardized over the batch, no affine part."""
+
+    name: ClassVar[str] = "batchnorm"
+    mode: ClassVar[int] = kernel.MODE_BATCHNORM
+
+
+@dataclass(frozen=True)
+class SignFlip(Scheme):
+    """iid weights; a layer that would kill more than half the living points is negated."""
+
+    name: ClassVar[str] = "signflip"
+    mode: ClassVar[int] = kernel.MODE_SIGNFLIP
+
+
+@dataclass(frozen=True)
+class RAI(Scheme):
+    """Randomized asymmetric initialization (Lu et al.): V = [A | b] ~ N(0, sigma^2/n),
+    then one uniformly chosen entry per row is replaced by a Beta(2, 1) draw."""
+
+    name: ClassVar[str] = "rai"
+    family: ClassVar[str] = "rai"
+    sigma: float = 0.6007
+
+    @property
+    def has_bias(self) -> bool:
+        return True
+
+    def draw(self, streams: list[np.random.Generator], n: int, depth: int) -> Parameters:
+        v = streams[0].standard_normal((depth, n, n + 1)) * (self.sigma / math.sqrt(n))
+        column = streams[1].integers(0, n + 1, size=(depth, n))
+        # Beta(2, 1) has CDF x**2 on [0, 1], so sqrt(U) is an exact draw.
+        beta = np.sqrt(streams[2].random((depth, n)))
+        layers, rows = np.indices((depth, n))
+        v[layers, rows, column] = beta
+        return Parameters(np.ascontiguousarray(v[:, :, :n]), np.ascontiguousarray(v[:, :, n]))
+
+
+SCHEMES: dict[str, type[Scheme]] = {s.name: s for s in (IID, BatchNorm, SignFlip, RAI)}
+
+
+def get_scheme(name: str, **options: float) -> Scheme:
+    """The scheme called `name`, built with `options` (e.g. bias_std for iid)."""
+    if name not in SCHEMES:
+        raise ValueError(f"scheme must be one of {sorted(SCHEMES)}, got {name!r}")
+    return SCHEMES[name](**options)

@@ -1,0 +1,189 @@
+"""Simulate one shard: draw each network's data and parameters, run the kernel,
+and return one row per (network, layer).
+
+Every network has its own generators, derived with ``numpy.random.SeedSequence``
+from (seed, draw family, width, global network index, stream). Results thus
+depend only on what a shard *is*, never on call order, thread count or shard
+layout: network 17 is the same network in any shard that holds it.
+"""
+
+from __future__ import annotations
+
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+
+import numba
+import numpy as np
+import pyarrow as pa
+
+from reludeath import kernel
+from reludeath.schemes import SCHEMES, Scheme, get_scheme
+
+__all__ = ["SHARD_COLUMNS", "ShardSpec", "draw_network", "simulate_shard"]
+
+# Columns of a shard table, in order, with their meaning.
+SHARD_COLUMNS = {
+    "scheme": "initialization scheme",
+    "width": "network width n (= input dimension)",
+    "network": "global index of the network (its identity, and its seed)",
+    "layer": "layer j, 1..depth",
+    "alive_points": "A(j): data points no layer <= j has killed",
+    "sum_var": "sum_i Var_x F_{j,i}(x) over the M points, dead points as 0; "
+    "in units of 4**log2_scale",
+    "mean_sq": "||E_x F_j(x)||^2, same units; v_j = sum_var / mean_sq",
+    "log2_scale": "power of two taken out of layer j's activations (zero-bias rescaling)",
+    "collapsed": "layer j's output is the same vector at every point (Lu's born dead)",
+    "output_nonzero": "layer j's output is nonzero at some point",
+    "flipped": "signflip negated layer j",
+}
+
+# Draws per chunk of networks are bounded to keep memory flat (~64 MB of weights).
+_CHUNK_BYTES = 64 * 2**20
+_DATA = 0  # stream 0 is the data; parameter streams are 1, 2, ...
+_SHARED_DATA_FAMILY = "shared-data"
+
+
+def _positive_int(name: str, value: object, maximum: int | None = None) -> int:
+    allowed = "an integer >= 1" if maximum is None else f"an integer in 1..{maximum}"
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    if value < 1 or (maximum is not None and value > maximum):
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
+    return int(value)
+
+
+def _family_code(family: str) -> int:
+    """A stable 32-bit integer for a draw family name (SeedSequence keys are ints)."""
+    return zlib.crc32(family.encode())
+
+
+@dataclass(frozen=True)
+class ShardSpec:
+    """What a shard is: its networks are first_network .. first_network + networks - 1.
+
+    Frozen and hashable: equal specs give bit-identical results.
+    """
+
+    scheme: str
+    width: int
+    depth: int
+    networks: int
+    data_points: int
+    seed: int
+    first_network: int = 0
+    shared_data: bool = False
+    dtype: str | None = None  # None: the scheme's own (float32 without bias)
+    options: tuple[tuple[str, float], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.scheme not in SCHEMES:
+            raise ValueError(f"scheme must be one of {sorted(SCHEMES)}, got {self.scheme!r}")
+        _positive_int("width (n)", self.width, maximum=64)
+        _positive_int("depth (k)", self.depth)
+        _positive_int("networks (T)", self.networks)
+        _positive_int("data_points (M)", self.data_points)
+        if (
+            isinstance(self.seed, bool)
+            or not isinstance(self.seed, (int, np.integer))
+            or self.seed < 0
+        ):
+            raise ValueError(f"seed must be an integer >= 0, got {self.seed!r}")
+        if isinstance(self.first_network, bool) or self.first_network < 0:
+            raise ValueError(f"first_network must be an integer >= 0, got {self.first_network!r}")
+        if self.dtype not in (None, "float32", "float64"):
+            raise ValueError(f"dtype must be one of None, 'float32', 'float64', got {self.dtype!r}")
+        get_scheme(self.scheme, **dict(self.options))  # validates the options
+
+    @property
+    def scheme_object(self) -> Scheme:
+        return get_scheme(self.scheme, **dict(self.options))
+
+    def as_metadata(self) -> dict:
+        """A JSON-friendly description, stored in the shard's Parquet metadata."""
+        out = asdict(self)
+        out["options"] = dict(self.options)
+        return out
+
+
+def _streams(spec: ShardSpec, family: str, network: int, count: int) -> list[np.random.Generator]:
+    """`count` independent generators for one network's parameter draws (streams 1..count)."""
+    key = (_family_code(family), spec.width, network)
+    seeds = (np.random.SeedSequence(spec.seed, spawn_key=(*key, s)) for s in range(1, count + 1))
+    return [np.random.Generator(np.random.PCG64(seed)) for seed in seeds]
+
+
+def _data(spec: ShardSpec, family: str, network: int) -> np.ndarray:
+    """(n, M) standard-normal points, drawn point-major so growing M keeps the first points."""
+    if spec.shared_data:
+        key = (_family_code(_SHARED_DATA_FAMILY), spec.width, _DATA)
+    else:
+        key = (_family_code(family), spec.width, network, _DATA)
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(spec.seed, spawn_key=key)))
+    points = rng.standard_normal((spec.data_points, spec.width))
+    return points.T
+
+
+def draw_network(
+    spec: ShardSpec, scheme: Scheme, network: int, dtype: np.dtype
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(data (n, M), weights (depth, n, n), biases (depth, n) or (0, n)) of one network."""
+    params = scheme.draw(_streams(spec, scheme.family, network, 3), spec.width, spec.depth)
+    x = _data(spec, scheme.family, network)
+    return (
+        np.ascontiguousarray(x, dtype=dtype),
+        np.ascontiguousarray(params.weights, dtype=dtype),
+        np.ascontiguousarray(params.biases, dtype=dtype),
+    )
+
+
+def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
+    """Run every network of the shard through every layer; one row per (network, layer)."""
+    _positive_int("threads", threads)
+    scheme = spec.scheme_object
+    dtype = np.dtype(spec.dtype) if spec.dtype else scheme.dtype
+    n, depth, total = spec.width, spec.depth, spec.data_points
+    per_network = depth * n * (n + 1) * dtype.itemsize + n * total * dtype.itemsize
+    chunk = max(1, min(spec.networks, _CHUNK_BYTES // per_network))
+    out = kernel.allocate_outputs(spec.networks, depth)
+    previous_threads = numba.get_num_threads()
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    try:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            for start in range(0, spec.networks, chunk):
+                stop = min(start + chunk, spec.networks)
+                ids = range(spec.first_network + start, spec.first_network + stop)
+                drawn = list(pool.map(lambda t: draw_network(spec, scheme, t, dtype), ids))
+                x, weights, biases = (np.stack(parts) for parts in zip(*drawn, strict=True))
+                kernel.run_networks(
+                    x,
+                    weights,
+                    biases,
+                    scheme.mode,
+                    scheme.compact,
+                    scheme.rescale,
+                    _BATCHNORM_EPS,
+                    _COLLAPSE_RTOL,
+                    *(out[name][start:stop] for name in kernel.OUTPUTS),
+                )
+    finally:
+        numba.set_num_threads(previous_threads)
+    networks = np.arange(spec.first_network, spec.first_network + spec.networks, dtype=np.int64)
+    columns = {
+        "scheme": pa.DictionaryArray.from_arrays(
+            pa.array(np.zeros(spec.networks * depth, np.int8)), pa.array([spec.scheme])
+        ),
+        "width": pa.array(np.full(spec.networks * depth, n, np.int16)),
+        "network": pa.array(np.repeat(networks, depth)),
+        "layer": pa.array(np.tile(np.arange(1, depth + 1, dtype=np.int32), spec.networks)),
+    }
+    for name in SHARD_COLUMNS:
+        if name not in columns:
+            columns[name] = pa.array(out[name].ravel())
+    return pa.table(columns)
+
+
+# Relative tolerance on std / RMS below which a layer's output counts as constant.
+_COLLAPSE_RTOL = 1e-5
+# Batch normalization divides by (std + eps).
+_BATCHNORM_EPS = 1e-5

@@ -1,0 +1,75 @@
+"""The fast kernel against the slow float64 reference, and its numerics."""
+
+import numpy as np
+import pytest
+from conftest import run
+from reference import reference_network
+
+from reludeath import ShardSpec, simulate_shard
+from reludeath.simulate import draw_network
+
+
+@pytest.mark.parametrize("scheme", ["iid", "signflip", "batchnorm", "rai"])
+@pytest.mark.parametrize("n, k, M", [(1, 6, 16), (3, 20, 50), (7, 40, 200)])
+def test_kernel_matches_reference(scheme, n, k, M):
+    # Batch normalization is chaotic in depth: float32 rounding eventually moves a
+    # point across zero, so it is compared in float64; the others run as in production.
+    dtype = "float64" if scheme == "batchnorm" else None
+    spec = ShardSpec(scheme, n, k, 12, M, seed=3, dtype=dtype)
+    table = simulate_shard(spec).to_pandas()
+    scheme_obj = spec.scheme_object
+    for t in range(spec.networks):
+        x, w, b = draw_network(spec, scheme_obj, t, np.dtype(np.float64))
+        expected = reference_network(x, w, b, scheme_obj.mode)
+        got = table[table.network == t]
+        assert list(got.alive_points) == [row[0] for row in expected]
+        assert list(got.output_nonzero) == [row[3] for row in expected]
+        scale = 4.0 ** got.log2_scale.to_numpy()
+        ref_var = np.array([row[1] for row in expected])
+        ref_msq = np.array([row[2] for row in expected])
+        atol = 1e-9 * (ref_var + ref_msq).max()
+        # float32 rounding, compounded over up to 40 layers of batch normalization.
+        np.testing.assert_allclose(got.sum_var * scale, ref_var, rtol=2e-3, atol=atol)
+        np.testing.assert_allclose(got.mean_sq * scale, ref_msq, rtol=2e-3, atol=atol)
+
+
+def test_zero_bias_collapse_is_death():
+    """Without bias a network's output is constant over M >= 2 points exactly when all died."""
+    out = run("iid", 2, 30, 300, 20, seed=4)
+    assert np.array_equal(out["collapsed"], out["alive_points"] == 0)
+
+
+@pytest.mark.parametrize("scheme", ["iid", "signflip"])
+def test_float32_matches_float64_at_depth_ten_thousand(scheme):
+    """Rescaling keeps float32 exact on alive/dead status at any depth (signflip
+    networks never die, so every one of their 10 000 layers is compared)."""
+    n, k, T, M = 8, 10_000, 12, 256
+    counts = {}
+    for dtype in ("float32", "float64"):
+        table = simulate_shard(ShardSpec(scheme, n, k, T, M, seed=5, dtype=dtype), threads=2)
+        counts[dtype] = table.column("alive_points").to_numpy()
+        for name in ("sum_var", "mean_sq"):
+            assert np.all(np.isfinite(table.column(name).to_numpy()))
+    depth_reached = 200 if scheme == "iid" else k
+    assert counts["float32"].reshape(T, k)[:, depth_reached - 1].max() > 0
+    np.testing.assert_array_equal(counts["float32"], counts["float64"])
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_deep_networks_stay_finite(n):
+    table = simulate_shard(ShardSpec("signflip", n, 10_000, 4, 64, seed=6))
+    for name in ("sum_var", "mean_sq"):
+        values = table.column(name).to_numpy()
+        assert np.all(np.isfinite(values))
+    ratio = table.column("sum_var").to_numpy() / table.column("mean_sq").to_numpy()
+    assert np.all(np.isfinite(ratio))
+
+
+def test_batchnorm_constant_preactivation_gives_zero():
+    """A neuron whose pre-activation is constant over the batch (std 0) outputs 0."""
+    from reludeath.kernel import _standardize
+
+    z = np.array([[2.0, 2.0, 2.0], [1.0, 2.0, 3.0]], dtype=np.float32)
+    _standardize(z, 1e-5)
+    assert np.all(z[0] == 0)
+    assert z[1, 2] > 0 and z[1, 0] < 0
