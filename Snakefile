@@ -1,0 +1,27 @@
+# reludeath: ReLU network death at random initialization (Rister & Rubin), end to end.
+# Run with `snakemake --cores all`; see README.md and config/README.md.
+
+
+configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/simulate.smk"
+include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/fit.smk"
+include: "workflow/rules/plots.smk"
+include: "workflow/rules/summary.smk"
+
+
+rule all:
+    input:
+        "results/aggregate/grid.parquet",
+        "results/aggregate/path.parquet",
+        "results/variance/assumption.json",
+        "results/fit/convergence.json",
+        figure_files(),
+        "results/summary.md",
+    default_target: True

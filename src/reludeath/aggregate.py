@@ -1,0 +1,164 @@
+"""From shards to tables: per-layer sums per shard, combined, then the grid, path
+and normalized-variance tables whose columns docs/outputs.md documents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from reludeath.bounds import lower_bound, path_width, upper_bound, upper_bound_zero_bias
+from reludeath.schemes import get_scheme
+from reludeath.stats import wilson_interval
+
+__all__ = ["combine", "grid_table", "path_table", "summarize_shard", "variance_table"]
+
+_KEYS = ["scheme", "n", "k"]
+_SUMS = [
+    "networks",
+    "alive_networks",
+    "alive_points",
+    "collapsed_networks",
+    "nonzero_networks",
+    "v_count",
+    "v_sum",
+    "v_sq_sum",
+]
+
+
+def summarize_shard(table: pa.Table, spec: dict) -> pd.DataFrame:
+    """Per-layer sums over one shard's networks; sums of shards combine by addition."""
+    T, depth = spec["networks"], spec["depth"]
+
+    def column(name: str) -> np.ndarray:
+        return table.column(name).to_numpy().reshape(T, depth)
+
+    alive = column("alive_points")
+    living = alive > 0
+    sum_var, mean_sq = column("sum_var"), column("mean_sq")
+    counted = living & (mean_sq > 0)
+    v = np.where(counted, sum_var / np.where(counted, mean_sq, 1.0), 0.0)
+    return pd.DataFrame(
+        {
+            "scheme": spec["scheme"],
+            "n": spec["width"],
+            "k": np.arange(1, depth + 1),
+            "data_points": spec["data_points"],
+            "networks": T,
+            "alive_networks": living.sum(axis=0),
+            "alive_points": alive.sum(axis=0, dtype=np.int64),
+            "collapsed_networks": column("collapsed").sum(axis=0),
+            "nonzero_networks": column("output_nonzero").sum(axis=0),
+            "v_count": counted.sum(axis=0),
+            "v_sum": v.sum(axis=0),
+            "v_sq_sum": (v * v).sum(axis=0),
+        }
+    )
+
+
+def combine(summaries: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Add up shard summaries of the same (scheme, n, k); refuses mixed data_points."""
+    frame = pd.concat(list(summaries), ignore_index=True)
+    mixed = frame.groupby(_KEYS)["data_points"].nunique()
+    if (mixed > 1).any():
+        raise ValueError(f"shards of one cell disagree on data_points: {mixed[mixed > 1].index[0]}")
+    sums = frame.groupby([*_KEYS, "data_points"], as_index=False)[_SUMS].sum()
+    return sums.sort_values(_KEYS, ignore_index=True)
+
+
+def _proportion(frame: pd.DataFrame, count: str, prefix: str) -> pd.DataFrame:
+    low, high = wilson_interval(frame[count], frame["networks"])
+    frame[prefix] = frame[count] / frame["networks"]
+    frame[f"{prefix}_low"] = low
+    frame[f"{prefix}_high"] = high
+    return frame
+
+
+def grid_table(
+    summary: pd.DataFrame, schemes: Sequence[str], widths: Sequence[int], depth: int
+) -> pd.DataFrame:
+    """One row per (scheme, n, k <= depth): P(alive) with Wilson CI, living fractions,
+    collapse, the bounds, and whether the CI excludes a bound."""
+    keep = summary["scheme"].isin(schemes) & summary["n"].isin(widths) & (summary["k"] <= depth)
+    frame = summary[keep].copy()
+    missing = {(s, n) for s in schemes for n in widths} - set(zip(frame.scheme, frame.n, strict=True))
+    if missing:
+        raise ValueError(f"no shards for (scheme, n) = {sorted(missing)}")
+    total_points = frame["networks"] * frame["data_points"]
+    frame = _proportion(frame, "alive_networks", "p_alive")
+    frame = _proportion(frame, "collapsed_networks", "p_collapsed")
+    frame["p_nonzero"] = frame["nonzero_networks"] / frame["networks"]
+    frame["living_fraction"] = frame["alive_points"] / total_points
+    alive_points = frame["alive_networks"] * frame["data_points"]
+    frame["living_fraction_alive"] = frame["alive_points"] / alive_points.where(alive_points > 0)
+    frame["lower_bound"] = lower_bound(frame["n"], frame["k"])
+    biased = frame["scheme"].map(lambda name: get_scheme(name).has_bias).to_numpy(bool)
+    frame["upper_bound"] = np.where(
+        biased, upper_bound(frame["n"], frame["k"]), upper_bound_zero_bias(frame["n"], frame["k"])
+    )
+    frame["violates_lower"] = frame["p_alive_high"] < frame["lower_bound"]
+    frame["violates_upper"] = frame["p_alive_low"] > frame["upper_bound"]
+    columns = [
+        "scheme",
+        "n",
+        "k",
+        "data_points",
+        "networks",
+        "alive_networks",
+        "p_alive",
+        "p_alive_low",
+        "p_alive_high",
+        "living_fraction",
+        "living_fraction_alive",
+        "collapsed_networks",
+        "p_collapsed",
+        "p_collapsed_low",
+        "p_collapsed_high",
+        "nonzero_networks",
+        "p_nonzero",
+        "lower_bound",
+        "upper_bound",
+        "violates_lower",
+        "violates_upper",
+    ]
+    return frame[columns].reset_index(drop=True)
+
+
+def path_widths(probabilities: Sequence[float], depth: int) -> pd.DataFrame:
+    """(p, k, n) with n = ceil(n(k, p)) for k = 1..depth: the path experiment's cells."""
+    k = np.arange(1, depth + 1)
+    return pd.concat(
+        [pd.DataFrame({"p": p, "k": k, "n": path_width(k, p)}) for p in probabilities],
+        ignore_index=True,
+    )
+
+
+def path_table(
+    summary: pd.DataFrame, probabilities: Sequence[float], depth: int, scheme: str = "iid"
+) -> pd.DataFrame:
+    """P(n(k), k) along each path with Wilson CI, and the ratio P / l with its CI."""
+    cells = path_widths(probabilities, depth)
+    frame = cells.merge(summary[summary["scheme"] == scheme], on=["n", "k"], how="left")
+    if frame["networks"].isna().any():
+        lost = frame[frame["networks"].isna()].iloc[0]
+        raise ValueError(f"no {scheme} shard covers n={lost.n}, k={lost.k} of the path experiment")
+    frame = _proportion(frame, "alive_networks", "p_alive")
+    frame["lower_bound"] = lower_bound(frame["n"], frame["k"])
+    for suffix in ("", "_low", "_high"):
+        frame[f"ratio{suffix}"] = frame[f"p_alive{suffix}"] / frame["lower_bound"]
+    columns = ["p", "k", "n", "networks", "alive_networks", "p_alive", "p_alive_low"]
+    columns += ["p_alive_high", "lower_bound", "ratio", "ratio_low", "ratio_high"]
+    return frame[columns].astype({"networks": "int64", "alive_networks": "int64"})
+
+
+def variance_table(summary: pd.DataFrame, scheme: str = "iid") -> pd.DataFrame:
+    """V(n, k): the mean over alive networks of v_k = sum_j Var F_j / ||E F||^2, with its
+    standard error; cells with fewer than two such networks are dropped."""
+    frame = summary[(summary["scheme"] == scheme) & (summary["v_count"] >= 2)].copy()
+    count = frame["v_count"]
+    frame["V"] = frame["v_sum"] / count
+    spread = (frame["v_sq_sum"] - count * frame["V"] ** 2).clip(lower=0) / (count - 1)
+    frame["V_se"] = np.sqrt(spread / count)
+    return frame[["n", "k", "V", "V_se", "v_count", "alive_networks"]].reset_index(drop=True)

@@ -1,0 +1,203 @@
+"""Fits: the normalized-variance assumption (SCIENCE.md section 5) and the
+convergence of P / l to 1 along the path n = ceil(n(k, p)) (section 6)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+__all__ = ["assumption_report", "convergence_report", "ratio_bound", "sigma_of_n"]
+
+_Z95 = 1.959963984540054
+_LN2 = math.log(2.0)
+
+
+def _interval(value: float, se: float, dof: int | None = None) -> list[float]:
+    """95% interval value +- t * se (normal quantile when dof is None)."""
+    q = _Z95 if dof is None else float(stats.t.ppf(0.975, dof))
+    return [value - q * se, value + q * se]
+
+
+def sigma_of_n(variance: pd.DataFrame) -> pd.DataFrame:
+    """Sigma(n) = sum_k V(n, k) over the measured depths (a truncation of eq. 11)."""
+    grouped = variance.groupby("n")
+    return pd.DataFrame(
+        {"sigma": grouped["V"].sum(), "depth_measured": grouped["k"].max()}
+    ).reset_index()
+
+
+def ratio_bound(sigma: np.ndarray, n: np.ndarray, data_points: int) -> np.ndarray:
+    """The paper's bound P / l <= 1 / (1 - r(n)), r(n) = M Sigma(n) / (2^n - 1); inf when r >= 1."""
+    r = data_points * np.asarray(sigma, float) / (np.exp2(np.asarray(n, float)) - 1)
+    with np.errstate(divide="ignore"):
+        return np.where(r < 1, 1 / (1 - r), np.inf)
+
+
+def _linear_fit(x: np.ndarray, y: np.ndarray) -> dict:
+    result = stats.linregress(x, y)
+    dof = len(x) - 2
+    return {
+        "slope": float(result.slope),
+        "slope_ci95": _interval(result.slope, result.stderr, dof),
+        "intercept": float(result.intercept),
+        "r_squared": float(result.rvalue**2),
+        "points": len(x),
+    }
+
+
+def _decay_in_k(variance: pd.DataFrame, min_points: int = 8) -> dict:
+    """Pooled fit log V(n,k) = a_n - lambda k (one intercept per n), against the
+    power law log V = b_n - gamma log k, compared by residual sum of squares."""
+    usable = variance[(variance["V"] > 0)]
+    usable = usable.groupby("n").filter(lambda g: len(g) >= min_points)
+    if usable.empty:
+        return {"available": False}
+    widths = np.sort(usable["n"].unique())
+    dummies = (usable["n"].to_numpy()[:, None] == widths[None, :]).astype(float)
+    y = np.log(usable["V"].to_numpy())
+    out = {"available": True, "widths": widths.tolist()}
+    for name, regressor in (("exponential", usable["k"]), ("power_law", np.log(usable["k"]))):
+        design = np.column_stack([-regressor.to_numpy(float), dummies])
+        coef, _, _, _ = np.linalg.lstsq(design, y, rcond=None)
+        residual = y - design @ coef
+        dof = len(y) - design.shape[1]
+        sigma2 = residual @ residual / dof
+        cov = sigma2 * np.linalg.inv(design.T @ design)
+        out[name] = {
+            "rate": float(coef[0]),
+            "rate_ci95": _interval(coef[0], math.sqrt(cov[0, 0]), dof),
+            "residual_ss": float(residual @ residual),
+            "r_squared": float(1 - residual @ residual / np.sum((y - y.mean()) ** 2)),
+        }
+    per_n = {}
+    for n, group in usable.groupby("n"):
+        fit = _linear_fit(group["k"].to_numpy(float), np.log(group["V"].to_numpy()))
+        per_n[int(n)] = {"rate": -fit["slope"], "rate_ci95": sorted(-c for c in fit["slope_ci95"])}
+    out["exponential"]["per_n"] = per_n
+    return out
+
+
+def assumption_report(variance: pd.DataFrame, data_points: int, depth: int) -> dict:
+    """Measure Sigma(n), r(n), the growth of log Sigma(n) in n and the decay of V in k,
+    and say in words whether Sigma(n) = o(2^n) and exponential decay are supported."""
+    sigma = sigma_of_n(variance)
+    sigma["sigma_over_2n"] = sigma["sigma"] / np.exp2(sigma["n"])
+    sigma["r"] = data_points * sigma["sigma"] / (np.exp2(sigma["n"]) - 1)
+    growth = _linear_fit(sigma["n"].to_numpy(float), np.log(sigma["sigma"].to_numpy()))
+    decay = _decay_in_k(variance)
+    low, high = growth["slope_ci95"]
+    if high < _LN2:
+        o_verdict = (
+            f"supported: log Sigma(n) grows at {growth['slope']:.3f} per unit n "
+            f"(95% CI {low:.3f} to {high:.3f}), below ln 2 = {_LN2:.3f}, so Sigma(n)/2^n "
+            f"falls from {sigma['sigma_over_2n'].iloc[0]:.3g} to {sigma['sigma_over_2n'].iloc[-1]:.3g}"
+            f" over n = {sigma['n'].min()}..{sigma['n'].max()}"
+        )
+    elif low > _LN2:
+        o_verdict = f"contradicted: log Sigma(n) grows at {growth['slope']:.3f} > ln 2 per unit n"
+    else:
+        o_verdict = (
+            f"undecided: the growth rate {growth['slope']:.3f} (95% CI {low:.3f} to {high:.3f}) "
+            f"includes ln 2"
+        )
+    if not decay["available"]:
+        decay_verdict = "undecided: too few depths with living networks to fit"
+    else:
+        exp_fit, power = decay["exponential"], decay["power_law"]
+        lam_low, lam_high = exp_fit["rate_ci95"]
+        better = "exponential" if exp_fit["residual_ss"] <= power["residual_ss"] else "power law"
+        if lam_low > 0 and better == "exponential":
+            decay_verdict = (
+                f"yes: V(n,k) decays exponentially in k at rate {exp_fit['rate']:.4f} per layer "
+                f"(95% CI {lam_low:.4f} to {lam_high:.4f}), and an exponential fits log V better "
+                f"than a power law (R^2 {exp_fit['r_squared']:.3f} vs {power['r_squared']:.3f})"
+            )
+        elif lam_low > 0:
+            decay_verdict = (
+                f"V(n,k) decreases in k (exponential rate {exp_fit['rate']:.4f}, 95% CI "
+                f"{lam_low:.4f} to {lam_high:.4f}), but a power law k^-{power['rate']:.3f} fits "
+                f"better (R^2 {power['r_squared']:.3f} vs {exp_fit['r_squared']:.3f}): the decay "
+                f"is not clearly exponential"
+            )
+        else:
+            decay_verdict = (
+                f"no: V(n,k) shows no exponential decay in k (rate {exp_fit['rate']:.4f}, "
+                f"95% CI {lam_low:.4f} to {lam_high:.4f})"
+            )
+    vacuous = bool((sigma["r"] >= 1).all())
+    return {
+        "data_points": data_points,
+        "depth": depth,
+        "sigma": sigma.to_dict(orient="records"),
+        "log_sigma_growth_in_n": growth,
+        "v_decay_in_k": decay,
+        "verdict": {
+            "sigma_is_o_2n": o_verdict,
+            "v_decays_exponentially": decay_verdict,
+            "ratio_bound_vacuous": vacuous,
+            "summary": (
+                f"Sigma(n) = o(2^n): {o_verdict}. Exponential decay of V: {decay_verdict}. "
+                + (
+                    f"With M = {data_points}, r(n) >= 1 for every measured n, so the bound "
+                    f"P/l <= 1/(1-r(n)) is vacuous on this range."
+                    if vacuous
+                    else "r(n) < 1 for some n, where the bound P/l <= 1/(1-r(n)) applies."
+                )
+            ),
+        },
+    }
+
+
+def _ratio_model(n: np.ndarray, amplitude: float, rate: float) -> np.ndarray:
+    return 1 + amplitude * np.exp2(-rate * n)
+
+
+def convergence_report(
+    path: pd.DataFrame, sigma: pd.DataFrame, data_points: int
+) -> tuple[dict, pd.DataFrame]:
+    """Fit P/l = 1 + C 2^(-beta n) along the path (pooled over p), weighted by the
+    Wilson-derived standard errors; compare with the bound 1/(1 - r(n))."""
+    frame = path.copy()
+    se = (frame["ratio_high"] - frame["ratio_low"]) / (2 * _Z95)
+    usable = se > 0
+    x, y, s = frame["n"][usable].to_numpy(float), frame["ratio"][usable], se[usable]
+    (amplitude, rate), cov = optimize.curve_fit(
+        _ratio_model, x, y, p0=(1.0, 0.5), sigma=s, absolute_sigma=True, maxfev=20000
+    )
+    residual = (y - _ratio_model(x, amplitude, rate)) / s
+    chi2 = float(residual @ residual)
+    dof = int(usable.sum()) - 2
+    frame["ratio_fit"] = _ratio_model(frame["n"].to_numpy(float), amplitude, rate)
+    merged = frame.merge(sigma[["n", "sigma"]], on="n", how="left")
+    frame["ratio_bound"] = ratio_bound(merged["sigma"].to_numpy(), frame["n"], data_points)
+    finite = np.isfinite(frame["ratio_bound"])
+    within = frame["ratio_low"][finite] <= frame["ratio_bound"][finite]
+    by_p = frame.groupby("p").apply(
+        lambda g: float(g["ratio"].iloc[-max(1, len(g) // 10) :].mean()), include_groups=False
+    )
+    report = {
+        "model": "P/l = 1 + C * 2**(-beta * n), n = ceil(n(k, p)), pooled over p",
+        "parameters": {
+            "C": float(amplitude),
+            "C_ci95": _interval(amplitude, math.sqrt(cov[0, 0])),
+            "beta": float(rate),
+            "beta_ci95": _interval(rate, math.sqrt(cov[1, 1])),
+        },
+        "goodness_of_fit": {
+            "chi2": chi2,
+            "dof": dof,
+            "reduced_chi2": chi2 / dof if dof > 0 else math.nan,
+            "p_value": float(stats.chi2.sf(chi2, dof)) if dof > 0 else math.nan,
+        },
+        "ratio_at_deepest_tenth": {str(p): value for p, value in by_p.items()},
+        "bound_comparison": {
+            "cells": len(frame),
+            "cells_with_finite_bound": int(finite.sum()),
+            "cells_within_bound": int(within.sum()),
+            "note": "1/(1 - r(n)) is finite only where r(n) = M Sigma(n)/(2^n - 1) < 1",
+        },
+    }
+    return report, frame

@@ -1,0 +1,84 @@
+"""Parquet and JSON files: atomic writes, provenance metadata, and readable errors.
+
+Every file is written to a temporary name in its own directory and renamed
+into place, so a reader never sees a half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+__all__ = ["ShardError", "atomic_path", "read_shard", "write_json", "write_table"]
+
+_META_KEY = b"reludeath"
+
+
+class ShardError(RuntimeError):
+    """A shard file is missing, truncated or not a reludeath shard."""
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; rename it onto `path` on success."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def write_table(table: pa.Table | pd.DataFrame, path: str | os.PathLike, metadata: dict) -> None:
+    """Write a table to Parquet atomically, with `metadata` stored as JSON under 'reludeath'."""
+    if isinstance(table, pd.DataFrame):
+        table = pa.Table.from_pandas(table, preserve_index=False)
+    existing = table.schema.metadata or {}
+    table = table.replace_schema_metadata({**existing, _META_KEY: json.dumps(metadata).encode()})
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+
+
+def read_metadata(path: str | os.PathLike) -> dict:
+    """The 'reludeath' metadata of a Parquet file written by write_table."""
+    raw = pq.read_schema(path).metadata or {}
+    return json.loads(raw.get(_META_KEY, b"{}"))
+
+
+def read_shard(path: str | os.PathLike, columns: list[str] | None = None) -> tuple[pa.Table, dict]:
+    """Read a shard and its metadata; a damaged file raises ShardError saying how to redo it."""
+    try:
+        table = pq.read_table(path, columns=columns)
+        metadata = read_metadata(path)
+    except (OSError, pa.ArrowException) as error:
+        raise ShardError(
+            f"shard {path} is unreadable ({error}). Delete it and run snakemake again to "
+            f"regenerate it: rm '{path}'"
+        ) from error
+    if "spec" not in metadata:
+        raise ShardError(f"shard {path} has no reludeath metadata. Delete it and run again.")
+    expected = metadata["spec"]["networks"] * metadata["spec"]["depth"]
+    if table.num_rows != expected:
+        raise ShardError(
+            f"shard {path} holds {table.num_rows} rows, expected {expected}. "
+            f"Delete it and run snakemake again to regenerate it: rm '{path}'"
+        )
+    return table, metadata
+
+
+def write_json(data: dict, path: str | os.PathLike) -> None:
+    """Write JSON atomically, indented and with sorted keys (stable diffs)."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True, allow_nan=False) + "\n")

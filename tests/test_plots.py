@@ -1,0 +1,165 @@
+"""Smoke tests of the figures: each builds from small synthetic frames and saves cleanly."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from reludeath import lower_bound, path_width, plots, upper_bound, upper_bound_zero_bias
+
+SCHEMES = ("iid", "batchnorm", "signflip", "rai")
+WIDTHS = (1, 2, 4, 8)
+DEPTHS = (1, 2, 3, 5, 8, 13, 21, 34)
+T = 64
+
+
+def _wilson(x: np.ndarray, t: int) -> tuple[np.ndarray, np.ndarray]:
+    z = 1.96
+    p = x / t
+    d = 1 + z**2 / t
+    c = (p + z**2 / (2 * t)) / d
+    h = z * np.sqrt(p * (1 - p) / t + z**2 / (4 * t**2)) / d
+    return np.clip(c - h, 0, 1), np.clip(c + h, 0, 1)
+
+
+@pytest.fixture(scope="module")
+def grid() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    rows = []
+    for scheme in SCHEMES:
+        for n in WIDTHS:
+            k = np.array(DEPTHS)
+            low = lower_bound(n, k)
+            up = upper_bound(n, k) if scheme == "rai" else upper_bound_zero_bias(n, k)
+            alive = rng.binomial(T, (low + up) / 2)
+            collapsed = rng.binomial(T, 1 - low)
+            a_lo, a_hi = _wilson(alive, T)
+            c_lo, c_hi = _wilson(collapsed, T)
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "scheme": scheme,
+                        "n": n,
+                        "k": k,
+                        "networks": T,
+                        "alive_networks": alive,
+                        "p_alive": alive / T,
+                        "p_alive_low": a_lo,
+                        "p_alive_high": a_hi,
+                        "living_fraction": low,
+                        "living_fraction_alive": low / np.maximum(alive / T, 1e-9),
+                        "collapsed_networks": collapsed,
+                        "p_collapsed": collapsed / T,
+                        "p_collapsed_low": c_lo,
+                        "p_collapsed_high": c_hi,
+                        "lower_bound": low,
+                        "upper_bound": up,
+                        "violates_lower": a_hi < low,
+                        "violates_upper": a_lo > up,
+                    }
+                )
+            )
+    out = pd.concat(rows, ignore_index=True)
+    out.loc[out.index[:3], "violates_upper"] = True  # some violations to draw
+    return out
+
+
+@pytest.fixture(scope="module")
+def path() -> pd.DataFrame:
+    rows = []
+    for p in (0.25, 0.5, 0.9):
+        for k in DEPTHS:
+            n = int(path_width(k, p))
+            low = float(lower_bound(n, k))
+            p_alive = min(1.0, low * 1.05)
+            rows.append(
+                {
+                    "p": p,
+                    "k": k,
+                    "n": n,
+                    "networks": T,
+                    "alive_networks": round(p_alive * T),
+                    "p_alive": p_alive,
+                    "p_alive_low": p_alive * 0.9,
+                    "p_alive_high": min(1.0, p_alive * 1.1),
+                    "lower_bound": low,
+                    "ratio": p_alive / low,
+                    "ratio_low": 0.9 * p_alive / low,
+                    "ratio_high": 1.1 * p_alive / low,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def variance() -> pd.DataFrame:
+    n, k = np.meshgrid(WIDTHS, DEPTHS, indexing="ij")
+    V = 2.0 * np.exp(-0.1 * n) + 0.01 * k
+    return pd.DataFrame(
+        {
+            "n": n.ravel(),
+            "k": k.ravel(),
+            "V": V.ravel(),
+            "V_se": 0.1 * V.ravel(),
+            "alive_networks": T,
+        }
+    )
+
+
+def _data_axes(fig: Figure) -> list:
+    """Axes that hold data, not colour bars."""
+    return [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+
+
+def _check(fig: object, axes: int) -> None:
+    assert isinstance(fig, Figure)
+    assert len(_data_axes(fig)) == axes
+    plt.close(fig)
+
+
+def test_scheme_colors_fixed_and_distinct():
+    assert set(plots.SCHEME_COLORS) == set(SCHEMES)
+    assert len(set(plots.SCHEME_COLORS.values())) == len(SCHEMES)
+
+
+def test_figure1_top(grid):
+    _check(plots.figure1_top(grid), 1)
+
+
+def test_figure1_bottom(grid):
+    _check(plots.figure1_bottom(grid), 3)
+
+
+def test_figure2_path(path, variance):
+    _check(plots.figure2_path(path, variance), 3)
+
+
+def test_long_figure2():
+    _check(plots.long_figure2(), 2)
+
+
+def test_violations_heatmap(grid):
+    fig = plots.violations_heatmap(grid)
+    titles = [ax.get_title() for ax in _data_axes(fig) if ax.get_visible()]
+    assert len(titles) == len(SCHEMES)
+    assert any(title.startswith("IID: 3 of") for title in titles)
+    _check(fig, 4)
+
+
+def test_rai_vs_iid(grid):
+    _check(plots.rai_vs_iid(grid), 2)
+
+
+@pytest.mark.parametrize("suffix", [".png", ".pdf"])
+def test_save_figure_atomic(tmp_path, suffix):
+    fig = plots.long_figure2(max_width=3, max_depth=8)
+    target = tmp_path / "sub" / f"figure{suffix}"
+    plots.save_figure(fig, target, dpi=50)
+    assert target.stat().st_size > 0
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+    assert not plt.fignum_exists(fig.number)
+    magic = b"\x89PNG" if suffix == ".png" else b"%PDF"
+    assert target.read_bytes().startswith(magic)

@@ -1,0 +1,82 @@
+# Configuration: validation, and the one place where config turns into file lists.
+import math
+
+from snakemake.utils import min_version, validate
+
+from reludeath.aggregate import path_widths
+
+min_version("9.0")
+
+
+validate(config, "../schemas/config.schema.yaml")
+
+SCHEMES = config["schemes"]
+WIDTHS = sorted(config["widths"])
+PATH = config["path"]
+FIGURES_CONFIG = config["figures"]
+REPLICATES = math.ceil(config["networks"] / config["shard_networks"])
+
+
+wildcard_constraints:
+    scheme="iid|batchnorm|signflip|rai",
+    n=r"[1-9]\d?",
+    k=r"[1-9]\d*",
+    rep=r"\d+",
+    ext="png|pdf|svg",
+
+
+def path_cells():
+    """(p, k, n) of the path experiment; it runs on iid networks."""
+    return path_widths(PATH["p"], PATH["depth"])
+
+
+def shard_depths():
+    """{(scheme, n): depth}: each (scheme, n) is simulated once, as deep as the grid and
+    the path experiment need, so no (scheme, n, k) is ever simulated twice."""
+    depths = {(scheme, n): config["depth"] for scheme in SCHEMES for n in WIDTHS}
+    deepest = path_cells().groupby("n")["k"].max()
+    for n, k in deepest.items():
+        depths[("iid", int(n))] = max(depths.get(("iid", int(n)), 0), int(k))
+    return depths
+
+
+def shard_files():
+    """Every shard the configuration needs."""
+    return [
+        f"results/shards/{scheme}/n{n}/k{k}/rep{rep}.parquet"
+        for (scheme, n), k in sorted(shard_depths().items())
+        for rep in range(REPLICATES)
+    ]
+
+
+def shard_networks(wildcards):
+    """(first network, networks) of replicate `rep`: the last shard may be smaller."""
+    first = int(wildcards.rep) * config["shard_networks"]
+    return first, min(config["shard_networks"], config["networks"] - first)
+
+
+def figure_files():
+    return [
+        f"results/figures/{name}.{ext}" for name in FIGURES for ext in FIGURES_CONFIG["formats"]
+    ]
+
+
+# Figures: name -> (the tables it reads, the schemes it needs).
+ALL_FIGURES = {
+    "figure1_top": (["grid"], {"iid"}),
+    "figure1_bottom": (["grid"], {"iid"}),
+    "figure2_path": (["path", "variance"], set()),
+    "long_figure2": ([], set()),
+    "violations_heatmap": (["grid"], set()),
+    "rai_vs_iid": (["grid"], {"iid", "rai"}),
+}
+FIGURES = {
+    name: tables
+    for name, (tables, needs) in ALL_FIGURES.items()
+    if needs <= set(SCHEMES)
+}
+TABLES = {
+    "grid": "results/aggregate/grid.parquet",
+    "path": "results/aggregate/path.parquet",
+    "variance": "results/variance/normalized_variance.parquet",
+}

@@ -1,0 +1,44 @@
+# Step 3: the normalized-variance assumption, and the convergence of P / l along the path.
+
+
+rule check_variance_assumption:
+    input:
+        "results/aggregate/cells.parquet",
+    output:
+        table="results/variance/normalized_variance.parquet",
+        verdict=report(
+            "results/variance/assumption.json",
+            caption="../report/assumption.rst",
+            category="Fits",
+        ),
+    params:
+        data_points=config["data_points"],
+        depth=config["depth"],
+        widths=WIDTHS,
+    log:
+        "results/logs/check_variance_assumption.log",
+    benchmark:
+        "results/benchmarks/check_variance_assumption.tsv"
+    script:
+        "../scripts/check_variance_assumption.py"
+
+
+rule fit_convergence:
+    input:
+        path="results/aggregate/path.parquet",
+        variance="results/variance/normalized_variance.parquet",
+    output:
+        fit=report(
+            "results/fit/convergence.json",
+            caption="../report/convergence.rst",
+            category="Fits",
+        ),
+        table="results/fit/convergence.parquet",
+    params:
+        data_points=config["data_points"],
+    log:
+        "results/logs/fit_convergence.log",
+    benchmark:
+        "results/benchmarks/fit_convergence.tsv"
+    script:
+        "../scripts/fit_convergence.py"

@@ -1,0 +1,27 @@
+# Step 4: one seaborn figure per rule, each with its caption in the report.
+
+for figure_name, figure_tables in FIGURES.items():
+
+    rule:
+        name:
+            f"plot_{figure_name}"
+        input:
+            **{table: TABLES[table] for table in figure_tables},
+        output:
+            [
+                report(
+                    f"results/figures/{figure_name}.{ext}",
+                    caption=f"../report/{figure_name}.rst",
+                    category="Figures",
+                )
+                for ext in FIGURES_CONFIG["formats"]
+            ],
+        params:
+            figure=figure_name,
+            dpi=FIGURES_CONFIG["dpi"],
+        log:
+            f"results/logs/plot_{figure_name}.log",
+        benchmark:
+            f"results/benchmarks/plot_{figure_name}.tsv"
+        script:
+            "../scripts/plot_figure.py"

@@ -1,0 +1,16 @@
+# The headline numbers, in one Markdown page.
+
+
+rule write_summary:
+    input:
+        grid="results/aggregate/grid.parquet",
+        convergence="results/fit/convergence.json",
+        assumption="results/variance/assumption.json",
+    output:
+        report("results/summary.md", caption="../report/summary.rst", category="Summary"),
+    log:
+        "results/logs/write_summary.log",
+    benchmark:
+        "results/benchmarks/write_summary.tsv"
+    script:
+        "../scripts/write_summary.py"

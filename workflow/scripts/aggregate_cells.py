@@ -1,0 +1,18 @@
+"""Sum every shard's per-layer statistics into one row per (scheme, n, k)."""
+
+import logging
+
+from reludeath import __version__
+from reludeath.aggregate import combine, summarize_shard
+from reludeath.io import read_shard, write_table
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+
+columns = ["alive_points", "sum_var", "mean_sq", "collapsed", "output_nonzero"]
+summaries = []
+for path in snakemake.input:
+    table, metadata = read_shard(path, columns=columns)
+    summaries.append(summarize_shard(table, metadata["spec"]))
+cells = combine(summaries)
+write_table(cells, snakemake.output[0], {"version": __version__, "shards": len(summaries)})
+logging.info("combined %d shards into %d cells", len(summaries), len(cells))

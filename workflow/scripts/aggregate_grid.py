@@ -1,0 +1,16 @@
+"""The grid table: P(alive) with Wilson CI, living fractions, collapse and bounds per cell."""
+
+import logging
+
+import pandas as pd
+
+from reludeath import __version__
+from reludeath.aggregate import grid_table
+from reludeath.io import write_table
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+
+params = snakemake.params
+grid = grid_table(pd.read_parquet(snakemake.input[0]), params.schemes, params.widths, params.depth)
+write_table(grid, snakemake.output[0], {"version": __version__, "table": "grid"})
+logging.info("%d cells, %d violate a bound", len(grid), (grid.violates_lower | grid.violates_upper).sum())

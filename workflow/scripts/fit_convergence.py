@@ -1,0 +1,18 @@
+"""Fit P / l -> 1 along the path and compare with the bound 1 / (1 - r(n))."""
+
+import logging
+
+import pandas as pd
+
+from reludeath import __version__
+from reludeath.fit import convergence_report, sigma_of_n
+from reludeath.io import write_json, write_table
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+
+path = pd.read_parquet(snakemake.input.path)
+sigma = sigma_of_n(pd.read_parquet(snakemake.input.variance))
+report, table = convergence_report(path, sigma, snakemake.params.data_points)
+write_json(report, snakemake.output.fit)
+write_table(table, snakemake.output.table, {"version": __version__, "table": "convergence"})
+logging.info("fit: %s", report["parameters"])

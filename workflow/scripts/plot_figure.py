@@ -1,0 +1,15 @@
+"""Draw one figure (named by params.figure) from the tables given as named inputs."""
+
+import logging
+
+import pandas as pd
+
+from reludeath import plots
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+
+tables = {name: pd.read_parquet(path) for name, path in snakemake.input.items()}
+draw = getattr(plots, snakemake.params.figure)
+for path in snakemake.output:
+    plots.save_figure(draw(**tables), path, dpi=snakemake.params.dpi)
+    logging.info("wrote %s", path)

@@ -1,0 +1,24 @@
+"""Simulate one shard and write it, with its definition as provenance, to Parquet."""
+
+import logging
+
+from reludeath import ShardSpec, __version__, simulate_shard
+from reludeath.io import write_table
+
+logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+
+first, networks = snakemake.params.networks
+spec = ShardSpec(
+    scheme=snakemake.wildcards.scheme,
+    width=int(snakemake.wildcards.n),
+    depth=int(snakemake.wildcards.k),
+    networks=networks,
+    data_points=snakemake.params.data_points,
+    seed=snakemake.params.seed,
+    first_network=first,
+    shared_data=snakemake.params.shared_data,
+)
+logging.info("simulating %s", spec)
+table = simulate_shard(spec, threads=snakemake.threads)
+write_table(table, snakemake.output[0], {"version": __version__, "spec": spec.as_metadata()})
+logging.info("wrote %d rows to %s", table.num_rows, snakemake.output[0])
