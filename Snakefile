@@ -17,6 +17,7 @@ include: "workflow/rules/summary.smk"
 
 
 rule all:
+    default_target: True
     input:
         "results/aggregate/grid.parquet",
         "results/aggregate/path.parquet",
@@ -24,4 +25,3 @@ rule all:
         "results/fit/convergence.json",
         figure_files(),
         "results/summary.md",
-    default_target: True

@@ -163,3 +163,14 @@ def test_save_figure_atomic(tmp_path, suffix):
     assert not plt.fignum_exists(fig.number)
     magic = b"\x89PNG" if suffix == ".png" else b"%PDF"
     assert target.read_bytes().startswith(magic)
+
+
+def test_figure2_path_tolerates_empty_tables(path, variance):
+    _check(plots.figure2_path(path.iloc[:0], variance.iloc[:0]), 3)
+
+
+def test_figures_with_iid_only_and_single_depth(grid):
+    small = grid[(grid["scheme"] == "iid") & (grid["k"] == 1)]
+    _check(plots.figure1_top(small), 1)
+    _check(plots.figure1_bottom(small), 1)
+    _check(plots.violations_heatmap(small), 1)

@@ -83,7 +83,9 @@ def grid_table(
     collapse, the bounds, and whether the CI excludes a bound."""
     keep = summary["scheme"].isin(schemes) & summary["n"].isin(widths) & (summary["k"] <= depth)
     frame = summary[keep].copy()
-    missing = {(s, n) for s in schemes for n in widths} - set(zip(frame.scheme, frame.n, strict=True))
+    missing = {(s, n) for s in schemes for n in widths} - set(
+        zip(frame.scheme, frame.n, strict=True)
+    )
     if missing:
         raise ValueError(f"no shards for (scheme, n) = {sorted(missing)}")
     total_points = frame["networks"] * frame["data_points"]

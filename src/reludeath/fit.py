@@ -93,7 +93,8 @@ def assumption_report(variance: pd.DataFrame, data_points: int, depth: int) -> d
         o_verdict = (
             f"supported: log Sigma(n) grows at {growth['slope']:.3f} per unit n "
             f"(95% CI {low:.3f} to {high:.3f}), below ln 2 = {_LN2:.3f}, so Sigma(n)/2^n "
-            f"falls from {sigma['sigma_over_2n'].iloc[0]:.3g} to {sigma['sigma_over_2n'].iloc[-1]:.3g}"
+            f"falls from {sigma['sigma_over_2n'].iloc[0]:.3g} to "
+            f"{sigma['sigma_over_2n'].iloc[-1]:.3g}"
             f" over n = {sigma['n'].min()}..{sigma['n'].max()}"
         )
     elif low > _LN2:

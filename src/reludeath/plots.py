@@ -105,6 +105,8 @@ def _umask() -> int:
 def _width_norm(widths: Iterable[int]) -> Normalize:
     """Colour normalization over the widths present (at least a unit range)."""
     values = np.asarray(list(widths), dtype=float)
+    if values.size == 0:
+        return Normalize(vmin=1, vmax=2)
     low, high = float(values.min()), float(values.max())
     return Normalize(vmin=low, vmax=max(high, low + 1))
 
@@ -126,6 +128,9 @@ def _colorbar(
 def _log2_depth_axis(ax: Axes, k: Iterable[float], every: int = 1) -> None:
     """Log-2 x axis for depth with ticks at every `every`-th power of two."""
     k = np.asarray(list(k), dtype=float)
+    k = k[np.isfinite(k) & (k > 0)]
+    if k.size == 0:
+        k = np.array([1.0, 2.0])
     ax.set_xscale("log", base=2)
     top = max(2.0, float(k.max()))
     ax.set_xlim(max(1.0, float(k.min())), top)
@@ -138,6 +143,8 @@ def _log2_depth_axis(ax: Axes, k: Iterable[float], every: int = 1) -> None:
 def _dense_k(k: Iterable[float]) -> np.ndarray:
     """Every integer depth from the smallest to the largest k given."""
     k = np.asarray(list(k), dtype=float)
+    if k.size == 0:
+        return np.array([], dtype=float)
     return np.arange(max(1, int(k.min())), int(k.max()) + 1, dtype=float)
 
 
@@ -333,12 +340,12 @@ def _depth_bins(k: pd.Series, bins: int) -> tuple[pd.Series, list[str]]:
         return k.map(index), [f"{int(v)}" for v in levels]
     groups = np.array_split(levels, bins)
     index = {v: i for i, group in enumerate(groups) for v in group}
-    labels = [f"{int(g[0])}–{int(g[-1])}" for g in groups]
+    labels = [f"{int(g[0])}\N{EN DASH}{int(g[-1])}" for g in groups]
     return k.map(index), labels
 
 
 def violations_heatmap(grid: pd.DataFrame, bins: int = 16) -> Figure:
-    """Per scheme, the number of (n,k) cells whose CI excludes l or u, over width and binned depth."""
+    """Per scheme, how many (n,k) cells have a CI excluding l or u, by width and binned depth."""
     set_style()
     schemes = _scheme_order(grid["scheme"])
     data = grid.assign(violation=grid["violates_lower"] | grid["violates_upper"])
@@ -367,8 +374,8 @@ def violations_heatmap(grid: pd.DataFrame, bins: int = 16) -> Figure:
         layout="constrained",
     )
     flat = axes.ravel()
-    cmap = sns.color_palette("rocket_r", as_cmap=True).copy()
-    cmap.set_under("0.96")  # zero violations: near white; no data: hatched grey
+    # Zero violations: near white; no data: hatched grey.
+    cmap = sns.color_palette("rocket_r", as_cmap=True).with_extremes(under="0.96")
     for ax, scheme in zip(flat, schemes, strict=False):
         table = tables[scheme]
         values = table.to_numpy(dtype=float)
@@ -414,7 +421,7 @@ def violations_heatmap(grid: pd.DataFrame, bins: int = 16) -> Figure:
 
 
 def rai_vs_iid(grid: pd.DataFrame, widths: Sequence[int] = (2, 4, 8, 15)) -> Figure:
-    """RAI against IID: P(alive) and P(collapsed) against depth at a few widths, 95% Wilson bands."""
+    """RAI against IID: P(alive) and P(collapsed) against depth at a few widths, Wilson bands."""
     set_style()
     schemes = [s for s in ("iid", "rai") if s in set(grid["scheme"])]
     present = set(grid.loc[grid["scheme"].isin(schemes), "n"])

@@ -10,6 +10,8 @@ rule aggregate_cells:
         "results/logs/aggregate_cells.log",
     benchmark:
         "results/benchmarks/aggregate_cells.tsv"
+    conda:
+        "../envs/reludeath.yaml"
     script:
         "../scripts/aggregate_cells.py"
 
@@ -23,14 +25,16 @@ rule aggregate_grid:
             caption="../report/grid.rst",
             category="Tables",
         ),
-    params:
-        schemes=SCHEMES,
-        widths=WIDTHS,
-        depth=config["depth"],
     log:
         "results/logs/aggregate_grid.log",
     benchmark:
         "results/benchmarks/aggregate_grid.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    params:
+        schemes=SCHEMES,
+        widths=WIDTHS,
+        depth=config["depth"],
     script:
         "../scripts/aggregate_grid.py"
 
@@ -44,12 +48,14 @@ rule aggregate_path:
             caption="../report/path.rst",
             category="Tables",
         ),
-    params:
-        p=PATH["p"],
-        depth=PATH["depth"],
     log:
         "results/logs/aggregate_path.log",
     benchmark:
         "results/benchmarks/aggregate_path.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    params:
+        p=PATH["p"],
+        depth=PATH["depth"],
     script:
         "../scripts/aggregate_path.py"

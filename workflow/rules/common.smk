@@ -57,7 +57,9 @@ def shard_networks(wildcards):
 
 def figure_files():
     return [
-        f"results/figures/{name}.{ext}" for name in FIGURES for ext in FIGURES_CONFIG["formats"]
+        f"results/figures/{name}.{ext}"
+        for name in FIGURES
+        for ext in FIGURES_CONFIG["formats"]
     ]
 
 

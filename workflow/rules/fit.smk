@@ -11,14 +11,16 @@ rule check_variance_assumption:
             caption="../report/assumption.rst",
             category="Fits",
         ),
-    params:
-        data_points=config["data_points"],
-        depth=config["depth"],
-        widths=WIDTHS,
     log:
         "results/logs/check_variance_assumption.log",
     benchmark:
         "results/benchmarks/check_variance_assumption.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    params:
+        data_points=config["data_points"],
+        depth=config["depth"],
+        widths=WIDTHS,
     script:
         "../scripts/check_variance_assumption.py"
 
@@ -34,11 +36,13 @@ rule fit_convergence:
             category="Fits",
         ),
         table="results/fit/convergence.parquet",
-    params:
-        data_points=config["data_points"],
     log:
         "results/logs/fit_convergence.log",
     benchmark:
         "results/benchmarks/fit_convergence.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    params:
+        data_points=config["data_points"],
     script:
         "../scripts/fit_convergence.py"

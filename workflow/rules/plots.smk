@@ -16,12 +16,14 @@ for figure_name, figure_tables in FIGURES.items():
                 )
                 for ext in FIGURES_CONFIG["formats"]
             ],
-        params:
-            figure=figure_name,
-            dpi=FIGURES_CONFIG["dpi"],
         log:
             f"results/logs/plot_{figure_name}.log",
         benchmark:
             f"results/benchmarks/plot_{figure_name}.tsv"
+        conda:
+            "../envs/reludeath.yaml"
+        params:
+            figure=figure_name,
+            dpi=FIGURES_CONFIG["dpi"],
         script:
             "../scripts/plot_figure.py"

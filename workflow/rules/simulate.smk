@@ -4,20 +4,22 @@
 rule simulate_shard:
     output:
         "results/shards/{scheme}/n{n}/k{k}/rep{rep}.parquet",
+    log:
+        "results/logs/simulate_shard/{scheme}/n{n}/k{k}/rep{rep}.log",
+    benchmark:
+        "results/benchmarks/simulate_shard/{scheme}/n{n}/k{k}/rep{rep}.tsv"
+    group:
+        "simulate"
+    conda:
+        "../envs/reludeath.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards: 1000 + int(wildcards.n) ** 2 * int(wildcards.k) // 200,
+        runtime=30,
     params:
         seed=config["seed"],
         data_points=config["data_points"],
         shared_data=config["shared_data"],
         networks=shard_networks,
-    log:
-        "results/logs/simulate_shard/{scheme}/n{n}/k{k}/rep{rep}.log",
-    benchmark:
-        "results/benchmarks/simulate_shard/{scheme}/n{n}/k{k}/rep{rep}.tsv"
-    threads: 1
-    resources:
-        mem_mb=lambda wildcards: 1000 + int(wildcards.n) ** 2 * int(wildcards.k) // 200,
-        runtime=30,
-    group:
-        "simulate"
     script:
         "../scripts/simulate_shard.py"

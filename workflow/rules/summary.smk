@@ -7,10 +7,14 @@ rule write_summary:
         convergence="results/fit/convergence.json",
         assumption="results/variance/assumption.json",
     output:
-        report("results/summary.md", caption="../report/summary.rst", category="Summary"),
+        report(
+            "results/summary.md", caption="../report/summary.rst", category="Summary"
+        ),
     log:
         "results/logs/write_summary.log",
     benchmark:
         "results/benchmarks/write_summary.tsv"
+    conda:
+        "../envs/reludeath.yaml"
     script:
         "../scripts/write_summary.py"

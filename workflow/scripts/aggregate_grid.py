@@ -13,4 +13,6 @@ logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asc
 params = snakemake.params
 grid = grid_table(pd.read_parquet(snakemake.input[0]), params.schemes, params.widths, params.depth)
 write_table(grid, snakemake.output[0], {"version": __version__, "table": "grid"})
-logging.info("%d cells, %d violate a bound", len(grid), (grid.violates_lower | grid.violates_upper).sum())
+logging.info(
+    "%d cells, %d violate a bound", len(grid), (grid.violates_lower | grid.violates_upper).sum()
+)

@@ -1,0 +1,97 @@
+"""End to end on a tiny configuration: the numbers, not just the files, are checked
+against the oracles of SCIENCE.md section 7 (5-sigma Wilson intervals)."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import TINY, make_project, snakemake
+
+from reludeath import lower_bound, path_width
+from reludeath.io import read_metadata
+from reludeath.stats import wilson_interval
+
+pytestmark = pytest.mark.slow
+SIGMAS = 5.0
+
+
+def test_every_output_exists(tiny_run):
+    for name in (
+        "results/aggregate/grid.parquet",
+        "results/aggregate/path.parquet",
+        "results/variance/normalized_variance.parquet",
+        "results/variance/assumption.json",
+        "results/fit/convergence.json",
+        "results/summary.md",
+        "results/figures/figure1_top.png",
+        "results/figures/rai_vs_iid.png",
+    ):
+        assert (tiny_run / name).stat().st_size > 0, name
+
+
+def test_grid_matches_oracles(tiny_run):
+    grid = pd.read_parquet(tiny_run / "results/aggregate/grid.parquet")
+    T, M = TINY["networks"], TINY["data_points"]
+    assert len(grid) == len(TINY["schemes"]) * len(TINY["widths"]) * TINY["depth"]
+    iid = grid[grid.scheme == "iid"]
+    # Oracle 8: no 5-sigma interval excludes l or u0.
+    low, high = wilson_interval(iid.alive_networks, iid.networks, z=SIGMAS)
+    assert np.all(high >= iid.lower_bound) and np.all(low <= iid.upper_bound)
+    # Oracle 2: the unconditional living fraction is l (binomial SE bounds its spread).
+    se = np.sqrt(iid.lower_bound * (1 - iid.lower_bound) / T)
+    assert np.all(np.abs(iid.living_fraction - iid.lower_bound) <= SIGMAS * se + 1e-12)
+    # Oracle 3: width one.
+    one = iid[iid.n == 1]
+    expected = (1 - 2.0**-M) * 2.0 ** -(one.k - 1)
+    low, high = wilson_interval(one.alive_networks, T, z=SIGMAS)
+    assert np.all((low <= expected) & (expected <= high))
+    # Oracle 6 and 7.
+    flip = grid[grid.scheme == "signflip"]
+    assert np.all(flip.p_alive == 1.0)
+    assert np.all(flip.living_fraction >= np.ceil(M / 2.0**flip.k) / M)
+    assert np.all(grid[grid.scheme == "batchnorm"].p_nonzero == 1.0)
+
+
+def test_path_uses_path_widths(tiny_run):
+    path = pd.read_parquet(tiny_run / "results/aggregate/path.parquet")
+    assert np.array_equal(path.n, path_width(path.k, path.p))
+    assert np.allclose(path.lower_bound, lower_bound(path.n, path.k))
+    assert np.allclose(path.ratio, path.p_alive / path.lower_bound)
+
+
+def test_fits_and_verdict(tiny_run):
+    fit = json.loads((tiny_run / "results/fit/convergence.json").read_text())
+    assert {"C", "beta", "C_ci95", "beta_ci95"} <= set(fit["parameters"])
+    assumption = json.loads((tiny_run / "results/variance/assumption.json").read_text())
+    assert "Sigma(n) = o(2^n)" in assumption["verdict"]["summary"]
+    summary = (tiny_run / "results/summary.md").read_text()
+    assert "; 0 at 5 sigma" in summary
+
+
+def test_shard_provenance(tiny_run):
+    meta = read_metadata(tiny_run / "results/shards/iid/n3/k12/rep1.parquet")
+    assert meta["spec"]["seed"] == TINY["seed"]
+    assert meta["spec"]["first_network"] == 200 and meta["spec"]["networks"] == 200
+    assert "version" in meta
+
+
+def test_no_shard_simulated_twice(tiny_run):
+    shards = sorted((tiny_run / "results/shards").glob("*/n*/k*/rep*.parquet"))
+    cells = [(p.parts[-4], p.parts[-3]) for p in shards]
+    assert len(cells) == 2 * len(set(cells))  # two replicates each, one depth per (scheme, n)
+
+
+def test_default_config_dry_runs(tmp_path):
+    directory = make_project(tmp_path)
+    result = snakemake(directory, "--dry-run", "--quiet", "rules")
+    assert "simulate_shard" in result.stdout and "60" in result.stdout
+
+
+def test_misspelt_key_refused_before_any_job(tmp_path):
+    config = dict(TINY, data_pionts=32)
+    directory = make_project(tmp_path, config)
+    result = snakemake(directory, check=False)
+    assert result.returncode != 0
+    assert "data_pionts" in result.stdout + result.stderr
+    assert not (directory / "results").exists()
