@@ -17,7 +17,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["ShardError", "atomic_path", "read_shard", "write_json", "write_table"]
+__all__ = [
+    "ShardError",
+    "atomic_path",
+    "read_metadata",
+    "read_shard",
+    "write_json",
+    "write_table",
+]
 
 _META_KEY = b"reludeath"
 

@@ -196,8 +196,8 @@ def run_network(
 ):
     """Forward one network through every layer and record per-layer statistics.
 
-    x: (n, M) data; weights: (depth, n, n); biases: (depth, n), or None-like
-    zeros. Per layer j it writes: living points A(j); sum_i Var F_i and
+    x: (n, M) data; weights: (depth, n, n); biases: (depth, n), or shape (0, n)
+    for zero-bias schemes. Per layer j it writes: living points A(j); sum_i Var F_i and
     ||E F||^2 over the M points with dead points as zero, in units of
     4**log2_scale; whether the output is constant over the data (collapsed);
     whether it is nonzero anywhere; whether signflip negated the layer.
