@@ -9,15 +9,16 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from reludeath.stats import Z95
+
 __all__ = ["assumption_report", "convergence_report", "ratio_bound", "sigma_of_n"]
 
-_Z95 = 1.959963984540054
 _LN2 = math.log(2.0)
 
 
 def _interval(value: float, se: float, dof: int | None = None) -> list[float]:
     """95% interval value +- t * se (normal quantile when dof is None)."""
-    q = _Z95 if dof is None else float(stats.t.ppf(0.975, dof))
+    q = Z95 if dof is None else float(stats.t.ppf(0.975, dof))
     return [value - q * se, value + q * se]
 
 
@@ -29,9 +30,14 @@ def sigma_of_n(variance: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
 
 
+def _r(sigma: np.ndarray, n: np.ndarray, data_points: int) -> np.ndarray:
+    """r(n) = M Sigma(n) / (2^n - 1), the quantity of the paper's proof."""
+    return data_points * np.asarray(sigma, float) / (np.exp2(np.asarray(n, float)) - 1)
+
+
 def ratio_bound(sigma: np.ndarray, n: np.ndarray, data_points: int) -> np.ndarray:
-    """The paper's bound P / l <= 1 / (1 - r(n)), r(n) = M Sigma(n) / (2^n - 1); inf when r >= 1."""
-    r = data_points * np.asarray(sigma, float) / (np.exp2(np.asarray(n, float)) - 1)
+    """The paper's bound P / l <= 1 / (1 - r(n)); inf when r >= 1."""
+    r = _r(sigma, n, data_points)
     with np.errstate(divide="ignore"):
         return np.where(r < 1, 1 / (1 - r), np.inf)
 
@@ -85,7 +91,7 @@ def assumption_report(variance: pd.DataFrame, data_points: int, depth: int) -> d
     and say in words whether Sigma(n) = o(2^n) and exponential decay are supported."""
     sigma = sigma_of_n(variance)
     sigma["sigma_over_2n"] = sigma["sigma"] / np.exp2(sigma["n"])
-    sigma["r"] = data_points * sigma["sigma"] / (np.exp2(sigma["n"]) - 1)
+    sigma["r"] = _r(sigma["sigma"], sigma["n"], data_points)
     growth = _linear_fit(sigma["n"].to_numpy(float), np.log(sigma["sigma"].to_numpy()))
     decay = _decay_in_k(variance)
     low, high = growth["slope_ci95"]
@@ -162,7 +168,7 @@ def convergence_report(
     """Fit P/l = 1 + C 2^(-beta n) along the path (pooled over p), weighted by the
     Wilson-derived standard errors; compare with the bound 1/(1 - r(n))."""
     frame = path.copy()
-    se = (frame["ratio_high"] - frame["ratio_low"]) / (2 * _Z95)
+    se = (frame["ratio_high"] - frame["ratio_low"]) / (2 * Z95)
     usable = se > 0
     x, y, s = frame["n"][usable].to_numpy(float), frame["ratio"][usable], se[usable]
     (amplitude, rate), cov = optimize.curve_fit(

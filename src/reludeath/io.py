@@ -7,6 +7,7 @@ into place, so a reader never sees a half-written file.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ import pyarrow.parquet as pq
 __all__ = [
     "ShardError",
     "atomic_path",
+    "log_to",
     "read_metadata",
     "read_shard",
     "write_json",
@@ -40,12 +42,25 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
     try:
         yield Path(tmp)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def _umask() -> int:
+    """The process umask (read by setting and restoring it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def log_to(path: str | os.PathLike) -> None:
+    """Send this process's logging (INFO and up, timestamped) to `path`: a rule's log file."""
+    logging.basicConfig(filename=path, level=logging.INFO, format="%(asctime)s %(message)s")
 
 
 def write_table(table: pa.Table | pd.DataFrame, path: str | os.PathLike, metadata: dict) -> None:

@@ -7,7 +7,6 @@ Every function takes pandas DataFrames (or nothing) and returns a matplotlib Fig
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from reludeath.bounds import (
     upper_bound_zero_bias,
     width_for_probability,
 )
+from reludeath.io import atomic_path
 
 __all__ = [
     "SCHEME_COLORS",
@@ -73,33 +73,18 @@ def set_style() -> None:
 
 
 def save_figure(fig: Figure, path: str | os.PathLike[str], dpi: int = 200) -> Path:
-    """Write fig atomically (temp file in the same folder, then os.replace) and close it."""
+    """Write fig atomically (temp file in the same folder, then rename) and close it."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     fmt = target.suffix.lstrip(".").lower() or "png"
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-        with os.fdopen(fd, "wb") as handle:
-            fig.savefig(handle, format=fmt, dpi=dpi, bbox_inches="tight")
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight")
     finally:
         plt.close(fig)
     return target
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _umask() -> int:
-    """The process umask (read by setting and restoring it)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _width_norm(widths: Iterable[int]) -> Normalize:

@@ -6,7 +6,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
 
-__all__ = ["wilson_interval", "z_for_confidence"]
+__all__ = ["Z95", "wilson_interval", "z_for_confidence"]
+
+Z95 = 1.959963984540054  # two-sided 95% normal quantile
 
 
 def z_for_confidence(confidence: float) -> float:
@@ -17,7 +19,7 @@ def z_for_confidence(confidence: float) -> float:
 
 
 def wilson_interval(
-    successes: ArrayLike, trials: ArrayLike, z: float = 1.959963984540054
+    successes: ArrayLike, trials: ArrayLike, z: float = Z95
 ) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval (low, high) for a binomial proportion; sound at 0 and 1."""
     k = np.asarray(successes, dtype=float)

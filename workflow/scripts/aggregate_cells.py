@@ -4,9 +4,9 @@ import logging
 
 from reludeath import __version__
 from reludeath.aggregate import combine, summarize_shard
-from reludeath.io import read_shard, write_table
+from reludeath.io import log_to, read_shard, write_table
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log_to(snakemake.log[0])
 
 columns = ["alive_points", "sum_var", "mean_sq", "collapsed", "output_nonzero"]
 summaries = []

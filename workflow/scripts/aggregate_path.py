@@ -6,9 +6,9 @@ import pandas as pd
 
 from reludeath import __version__
 from reludeath.aggregate import path_table
-from reludeath.io import write_table
+from reludeath.io import log_to, write_table
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log_to(snakemake.log[0])
 
 path = path_table(pd.read_parquet(snakemake.input[0]), snakemake.params.p, snakemake.params.depth)
 write_table(path, snakemake.output[0], {"version": __version__, "table": "path"})

@@ -7,9 +7,9 @@ import pandas as pd
 from reludeath import __version__
 from reludeath.aggregate import variance_table
 from reludeath.fit import assumption_report
-from reludeath.io import write_json, write_table
+from reludeath.io import log_to, write_json, write_table
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log_to(snakemake.log[0])
 
 cells = pd.read_parquet(snakemake.input[0])
 in_grid = cells["n"].isin(snakemake.params.widths) & (cells["k"] <= snakemake.params.depth)

@@ -6,9 +6,9 @@ import pandas as pd
 
 from reludeath import __version__
 from reludeath.fit import convergence_report, sigma_of_n
-from reludeath.io import write_json, write_table
+from reludeath.io import log_to, write_json, write_table
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log_to(snakemake.log[0])
 
 path = pd.read_parquet(snakemake.input.path)
 sigma = sigma_of_n(pd.read_parquet(snakemake.input.variance))

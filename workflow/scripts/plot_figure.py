@@ -5,8 +5,9 @@ import logging
 import pandas as pd
 
 from reludeath import plots
+from reludeath.io import log_to
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log_to(snakemake.log[0])
 
 tables = {name: pd.read_parquet(path) for name, path in snakemake.input.items()}
 draw = getattr(plots, snakemake.params.figure)

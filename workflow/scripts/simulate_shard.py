@@ -3,9 +3,9 @@
 import logging
 
 from reludeath import ShardSpec, __version__, simulate_shard
-from reludeath.io import write_table
+from reludeath.io import log_to, write_table
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log_to(snakemake.log[0])
 
 first, networks = snakemake.params.networks
 spec = ShardSpec(

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from reludeath.io import atomic_path
+from reludeath.io import atomic_path, log_to
 from reludeath.summary import summary_markdown
 
-logging.basicConfig(filename=snakemake.log[0], level=logging.INFO, format="%(asctime)s %(message)s")
+log_to(snakemake.log[0])
 
 text = summary_markdown(
     pd.read_parquet(snakemake.input.grid),
