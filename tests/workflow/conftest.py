@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 import yaml
 
@@ -53,3 +54,50 @@ def tiny_run(tmp_path_factory) -> Path:
     directory = make_project(tmp_path_factory.mktemp("tiny"), TINY)
     snakemake(directory)
     return directory
+
+
+def copy_run(source: Path, directory: Path) -> Path:
+    """A copy of a finished project, timestamps and Snakemake's records included."""
+    shutil.copytree(source, directory, symlinks=True, dirs_exist_ok=True)
+    return directory
+
+
+def planned_jobs(directory: Path, *args: str) -> dict[str, list[str]]:
+    """{rule: [its first output, per planned job]} from a dry run."""
+    result = snakemake(directory, "--dry-run", *args)
+    jobs: dict[str, list[str]] = {}
+    rule = None
+    for line in result.stdout.splitlines():
+        line = line.strip()
+        if line.startswith("rule ") and line.endswith(":"):
+            rule = line[5:-1]
+            jobs.setdefault(rule, [])
+        elif line.startswith("output: ") and rule is not None:
+            jobs[rule].append(line[8:].split(", ")[0])
+            rule = None
+        elif line.startswith("localrule all:"):
+            jobs.setdefault("all", [])
+    return jobs
+
+
+RESULT_TABLES = (
+    "results/aggregate/cells.parquet",
+    "results/aggregate/grid.parquet",
+    "results/aggregate/path.parquet",
+    "results/variance/normalized_variance.parquet",
+    "results/fit/convergence.parquet",
+)
+RESULT_TEXTS = (
+    "results/variance/assumption.json",
+    "results/fit/convergence.json",
+    "results/summary.md",
+)
+
+
+def assert_same_results(left: Path, right: Path) -> None:
+    """The final tables of two runs are equal in content (files differ only in provenance)."""
+    for name in RESULT_TABLES:
+        a, b = pq.read_table(left / name), pq.read_table(right / name)
+        assert a.equals(b), f"{name} differs between {left} and {right}"
+    for name in RESULT_TEXTS:
+        assert (left / name).read_text() == (right / name).read_text(), name

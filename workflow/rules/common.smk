@@ -1,14 +1,29 @@
 # Configuration: validation, and the one place where config turns into file lists.
 import math
+from pathlib import Path
 
-from snakemake.utils import min_version, validate
+import yaml
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import min_version
 
 from reludeath.aggregate import path_widths
+from reludeath.config import ConfigError, check_config, typed_leaves
 
 min_version("9.0")
 
 
-validate(config, "../schemas/config.schema.yaml")
+def checked_config():
+    """The config with defaults filled in; any problem stops the run before a job starts."""
+    for key in workflow.config_settings.config:  # --config key=value, read as YAML
+        config[key] = typed_leaves(config[key])
+    schema = yaml.safe_load(Path(workflow.basedir, "workflow/schemas/config.schema.yaml").read_text())
+    try:
+        return check_config(config, schema)
+    except ConfigError as error:
+        raise WorkflowError(f"{error}\nSee config/README.md for every key.") from None
+
+
+config.update(checked_config())
 
 SCHEMES = config["schemes"]
 WIDTHS = sorted(config["widths"])

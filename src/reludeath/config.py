@@ -1,0 +1,171 @@
+"""Check a workflow configuration against its JSON schema, with messages a user can act on.
+
+Every problem names the key (dotted, with list indices) and what the key allows, all problems
+are reported at once, and schema defaults are filled in. Snakemake-free, so it is tested alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from typing import Any
+
+import jsonschema
+import yaml
+
+_NOUNS = {
+    "integer": ("an integer", "integers"),
+    "number": ("a number", "numbers"),
+    "string": ("a string", "strings"),
+    "boolean": ("true or false", "true or false values"),
+    "object": ("a mapping", "mappings"),
+    "array": ("a list", "lists"),
+}
+_TYPE_NAMES = {
+    "str": "a string",
+    "int": "an integer",
+    "float": "a number",
+    "bool": "a boolean",
+    "list": "a list",
+    "dict": "a mapping",
+    "NoneType": "empty",
+}
+
+
+class ConfigError(ValueError):
+    """The configuration breaks the schema; the message lists every problem."""
+
+
+def check_config(config: Any, schema: dict) -> dict:
+    """Return `config` with the schema's defaults filled in, or raise ConfigError.
+
+    Integral floats given for integer keys (``depth: 256.0``) become ints.
+    """
+    if not isinstance(config, dict):
+        raise ConfigError(f"the configuration must be a mapping of keys, got {_show(config)}")
+    validator = jsonschema.Draft7Validator(schema)
+    errors = sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.path])
+    if errors:
+        problems = "\n".join(f"  - {_explain(error, schema)}" for error in errors)
+        count = f"{len(errors)} problem" + ("s" if len(errors) > 1 else "")
+        raise ConfigError(f"invalid configuration ({count}):\n{problems}")
+    return _with_defaults(copy.deepcopy(config), schema)
+
+
+def typed_leaves(value: Any) -> Any:
+    """Re-read the strings inside `value` as YAML scalars: '[1, 2]' from Snakemake's --config
+    arrives as ['1', '2'] (its YAML base loader), which the schema would rightly refuse."""
+    if isinstance(value, dict):
+        return {key: typed_leaves(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [typed_leaves(item) for item in value]
+    if isinstance(value, str):
+        try:
+            return yaml.safe_load(value)
+        except yaml.YAMLError:
+            return value
+    return value
+
+
+def describe(schema: dict, plural: bool = False) -> str:
+    """What a schema allows, in words: 'a non-empty list of distinct integers from 1 to 64'."""
+    if "enum" in schema:
+        values = ", ".join(_show(v) for v in schema["enum"])
+        return f"values from {values}" if plural else f"one of {values}"
+    kind = schema.get("type", "")
+    if kind == "array":
+        size = "non-empty list" if schema.get("minItems", 0) >= 1 else "list"
+        words = ["lists" if plural else f"a {size}", "of"]
+        if schema.get("uniqueItems"):
+            words.append("distinct")
+        return " ".join([*words, describe(schema.get("items", {}), plural=True)])
+    if kind == "object":
+        keys = ", ".join(schema.get("properties", {}))
+        return f"{_NOUNS['object'][plural]} with keys {keys}"
+    noun = _NOUNS.get(kind, ("a value", "values"))[plural]
+    return f"{noun}{_range(schema)}"
+
+
+def _range(schema: dict) -> str:
+    low, high = schema.get("minimum"), schema.get("maximum")
+    xlow, xhigh = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    if xlow is not None and xhigh is not None:
+        return f" in the open interval ({xlow}, {xhigh})"
+    if low is not None and high is not None:
+        return f" from {low} to {high}"
+    if low is not None:
+        return f" >= {low}"
+    if xlow is not None:
+        return f" > {xlow}"
+    return ""
+
+
+def _explain(error: jsonschema.ValidationError, schema: dict) -> str:
+    """One line: the key, what is wrong with it, and what it allows."""
+    key = _key(error.absolute_path)
+    where = f"'{key}'" if key else "the top level"
+    if error.validator == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        unknown = [k for k in error.instance if k not in known]
+        lines = []
+        for name in unknown:
+            full = _key([*error.absolute_path, name])
+            close = difflib.get_close_matches(str(name), known, n=1)
+            hint = f" (did you mean '{_key([*error.absolute_path, close[0]])}'?)" if close else ""
+            lines.append(f"unknown key '{full}'{hint}; allowed keys at {where}: {', '.join(known)}")
+        return "\n  - ".join(lines)
+    if error.validator == "required":
+        name = error.message.split("'")[1]
+        sub = error.schema["properties"][name]
+        full = _key([*error.absolute_path, name])
+        return f"missing key '{full}': required, {describe(sub)} ({sub.get('description', '')})"
+    allowed = describe(error.schema)
+    if error.validator == "uniqueItems":
+        seen, repeated = set(), []
+        for item in error.instance:
+            if item in seen:
+                repeated.append(item)
+            seen.add(item)
+        return f"{where} repeats {_show(repeated[0])}; allowed: {allowed}"
+    if error.validator == "minItems":
+        return f"{where} is empty; allowed: {allowed}"
+    if error.validator == "type":
+        kind = _TYPE_NAMES.get(type(error.instance).__name__, type(error.instance).__name__)
+        return f"{where} is {_show(error.instance)}, {kind}; allowed: {allowed}"
+    return f"{where} is {_show(error.instance)}; allowed: {allowed}"
+
+
+def _key(path) -> str:
+    """['path', 'p', 0] -> 'path.p[0]'."""
+    key = ""
+    for part in path:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key
+
+
+def _show(value: Any) -> str:
+    """A value as it reads in YAML: 'text', true, null, 12, [1, 2]."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value)
+
+
+def _with_defaults(config: dict, schema: dict) -> dict:
+    """Fill missing keys from the schema's defaults, recursively; integral floats -> int."""
+    for name, sub in schema.get("properties", {}).items():
+        if name not in config and "default" in sub:
+            config[name] = copy.deepcopy(sub["default"])
+        if name not in config:
+            continue
+        value = config[name]
+        if sub.get("type") == "object" and isinstance(value, dict):
+            _with_defaults(value, sub)
+        elif sub.get("type") == "integer" and isinstance(value, float):
+            config[name] = int(value)
+        elif sub.get("type") == "array" and sub.get("items", {}).get("type") == "integer":
+            config[name] = [int(v) for v in value]
+    return config

@@ -1,0 +1,55 @@
+"""Bad configurations, each with the key its error must name and what that key allows.
+
+Each case overrides top-level keys of the default config/config.yaml; DELETE removes a key.
+"""
+
+from __future__ import annotations
+
+DELETE = object()
+SCHEMES = "'iid', 'batchnorm', 'signflip', 'rai'"
+OPEN_UNIT = "a number in the open interval (0, 1)"
+
+# (id, overrides, key named, allowed values named)
+BAD_CONFIGS = [
+    ("depth-string", {"depth": "12"}, "'depth'", "an integer >= 1"),
+    ("depth-float", {"depth": 12.5}, "'depth'", "an integer >= 1"),
+    ("depth-zero", {"depth": 0}, "'depth'", "an integer >= 1"),
+    ("depth-negative", {"depth": -5}, "'depth'", "an integer >= 1"),
+    ("depth-null", {"depth": None}, "'depth'", "an integer >= 1"),
+    ("networks-bool", {"networks": True}, "'networks'", "an integer >= 1"),
+    ("networks-zero", {"networks": 0}, "'networks'", "an integer >= 1"),
+    ("data-points-zero", {"data_points": 0}, "'data_points'", "an integer >= 1"),
+    ("shard-networks-negative", {"shard_networks": -1}, "'shard_networks'", "an integer >= 1"),
+    ("seed-negative", {"seed": -1}, "'seed'", "an integer >= 0"),
+    ("seed-missing", {"seed": DELETE}, "'seed'", "required, an integer >= 0"),
+    ("widths-string", {"widths": "1,2,3"}, "'widths'", "a non-empty list of distinct integers"),
+    ("width-zero", {"widths": [0, 1]}, "'widths[0]'", "an integer from 1 to 64"),
+    ("width-above-64", {"widths": [1, 65]}, "'widths[1]'", "an integer from 1 to 64"),
+    (
+        "widths-duplicate",
+        {"widths": [3, 3]},
+        "'widths' repeats 3",
+        "distinct integers from 1 to 64",
+    ),
+    ("widths-empty", {"widths": []}, "'widths' is empty", "a non-empty list"),
+    ("scheme-unknown", {"schemes": ["iid", "xavier"]}, "'schemes[1]'", f"one of {SCHEMES}"),
+    ("schemes-string", {"schemes": "iid"}, "'schemes'", f"values from {SCHEMES}"),
+    ("schemes-empty", {"schemes": []}, "'schemes' is empty", f"values from {SCHEMES}"),
+    ("p-zero", {"path": {"p": [0.0]}}, "'path.p[0]'", OPEN_UNIT),
+    ("p-one", {"path": {"p": [1]}}, "'path.p[0]'", OPEN_UNIT),
+    ("p-above-one", {"path": {"p": [0.5, 1.5]}}, "'path.p[1]'", OPEN_UNIT),
+    ("p-empty", {"path": {"p": []}}, "'path.p' is empty", "distinct numbers in the open"),
+    ("path-depth-zero", {"path": {"depth": 0}}, "'path.depth'", "an integer >= 1"),
+    ("path-list", {"path": [0.5]}, "'path'", "a mapping with keys p, depth"),
+    ("misspelt-key", {"data_pionts": 32}, "'data_pionts' (did you mean 'data_points'?)", "seed"),
+    ("misspelt-nested", {"path": {"deph": 12}}, "'path.deph'", "allowed keys at 'path': p, depth"),
+    ("shared-data-string", {"shared_data": "yes"}, "'shared_data'", "true or false"),
+    ("format-unknown", {"figures": {"formats": ["jpg"]}}, "'figures.formats[0]'", "'png'"),
+    ("dpi-too-low", {"figures": {"dpi": 10}}, "'figures.dpi'", "an integer from 50 to 1200"),
+]
+
+
+def apply(base: dict, overrides: dict) -> dict:
+    """`base` with `overrides` applied (DELETE removes the key)."""
+    config = {**base, **overrides}
+    return {key: value for key, value in config.items() if value is not DELETE}

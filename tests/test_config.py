@@ -1,0 +1,58 @@
+"""The configuration check: every bad config is refused with the key and its allowed values."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from bad_configs import BAD_CONFIGS, apply
+
+from reludeath.config import ConfigError, check_config, describe
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+DEFAULT = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+
+
+def test_default_config_passes_unchanged():
+    assert check_config(DEFAULT, SCHEMA) == DEFAULT
+
+
+def test_defaults_fill_missing_keys_recursively():
+    config = check_config({"seed": 1, "path": {"p": [0.5]}, "depth": 12.0}, SCHEMA)
+    assert config["path"] == {"p": [0.5], "depth": 256}
+    assert config["figures"] == {"formats": ["png"], "dpi": 150}
+    assert config["depth"] == 12 and isinstance(config["depth"], int)
+    assert config["widths"] == list(range(1, 16))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key", "allowed"), [c[1:] for c in BAD_CONFIGS], ids=[c[0] for c in BAD_CONFIGS]
+)
+def test_bad_config_names_key_and_allowed_values(overrides, key, allowed):
+    with pytest.raises(ConfigError) as error:
+        check_config(apply(DEFAULT, overrides), SCHEMA)
+    message = str(error.value)
+    assert key in message and allowed in message, message
+
+
+def test_every_problem_is_reported_at_once():
+    with pytest.raises(ConfigError, match=r"3 problems") as error:
+        check_config(dict(DEFAULT, depth=0, networks="x", colour="red"), SCHEMA)
+    assert all(key in str(error.value) for key in ("'depth'", "'networks'", "'colour'"))
+
+
+def test_not_a_mapping_is_refused():
+    with pytest.raises(ConfigError, match="must be a mapping"):
+        check_config([1, 2], SCHEMA)
+
+
+def test_table_is_large_enough():
+    assert len(BAD_CONFIGS) >= 20
+    assert len({case[0] for case in BAD_CONFIGS}) == len(BAD_CONFIGS)
+
+
+def test_describe():
+    assert describe(SCHEMA["properties"]["widths"]) == (
+        "a non-empty list of distinct integers from 1 to 64"
+    )
+    assert describe(SCHEMA["properties"]["seed"]) == "an integer >= 0"
