@@ -23,7 +23,7 @@ def files_under(directory: Path) -> set[Path]:
     return {
         path.relative_to(directory)
         for path in directory.rglob("*")
-        if not path.relative_to(directory).parts[:2] == (".snakemake", "log")
+        if path.relative_to(directory).parts[:2] != (".snakemake", "log")
     }
 
 

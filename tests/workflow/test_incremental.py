@@ -1,0 +1,101 @@
+"""Incremental reruns: after a finished run, a dry run of a changed config plans exactly the
+work the change affects (rerun triggers: mtime, params, input, code; profiles/default)."""
+
+import pytest
+from conftest import TINY, copy_run, planned_jobs, snakemake
+
+pytestmark = pytest.mark.slow
+SCHEMES, WIDTHS, K = TINY["schemes"], TINY["widths"], TINY["depth"]
+PLOTS = {
+    "plot_figure1_top",
+    "plot_figure1_bottom",
+    "plot_figure2_path",
+    "plot_long_figure2",
+    "plot_violations_heatmap",
+    "plot_rai_vs_iid",
+}
+AFTER_SHARDS = {
+    "aggregate_cells",
+    "aggregate_grid",
+    "aggregate_path",
+    "check_variance_assumption",
+    "fit_convergence",
+    "write_summary",
+    "all",
+} | (PLOTS - {"plot_long_figure2"})  # long_figure2 draws the bounds only
+
+
+@pytest.fixture
+def finished(tmp_path, tiny_run):
+    """A private copy of the finished TINY run."""
+    return copy_run(tiny_run, tmp_path)
+
+
+def shards(directory):
+    return {
+        str(p.relative_to(directory)) for p in (directory / "results/shards").rglob("*.parquet")
+    }
+
+
+def test_nothing_changed_plans_nothing(finished):
+    assert planned_jobs(finished) == {}
+
+
+def test_new_width_plans_only_its_shards_and_downstream(finished):
+    jobs = planned_jobs(finished, "--config", f"widths={[*WIDTHS, 6]}")
+    wanted = {f"results/shards/{s}/n6/k{K}/rep{r}.parquet" for s in SCHEMES for r in (0, 1)}
+    assert set(jobs.pop("simulate_shard")) == wanted - shards(finished)
+    assert set(jobs) == AFTER_SHARDS
+
+
+def test_more_networks_adds_replicates_and_keeps_the_others(finished):
+    existing = shards(finished)
+    jobs = planned_jobs(finished, "--config", "networks=600")
+    new = set(jobs.pop("simulate_shard"))
+    assert new == {name.replace("rep0", "rep2") for name in existing if "rep0" in name}
+    assert set(jobs) == AFTER_SHARDS
+    snakemake(finished, "--config", "networks=600")
+    assert shards(finished) == existing | new
+
+
+@pytest.mark.parametrize("change", ["figures={dpi: 200}", "figures={formats: [png, pdf]}"])
+def test_figure_setting_reruns_only_figures(finished, change):
+    jobs = planned_jobs(finished, "--config", change)
+    assert set(jobs) == PLOTS | {"all"}
+
+
+def test_removing_a_scheme_recomputes_no_shard_and_deletes_nothing(finished):
+    before = shards(finished)
+    config = f"schemes={[s for s in SCHEMES if s != 'rai']}"
+    jobs = planned_jobs(finished, "--config", config)
+    assert "simulate_shard" not in jobs and "plot_rai_vs_iid" not in jobs
+    assert set(jobs) == AFTER_SHARDS - {"plot_rai_vs_iid"}
+    snakemake(finished, "--config", config)
+    assert shards(finished) == before
+    assert (finished / "results/figures/rai_vs_iid.png").exists()
+
+
+def test_depth_reruns_the_grid_shards_only(finished):
+    jobs = planned_jobs(finished, "--config", "depth=16")
+    wanted = {
+        f"results/shards/{s}/n{n}/k16/rep{r}.parquet"
+        for s in SCHEMES
+        for n in WIDTHS
+        for r in (0, 1)
+    }
+    assert set(jobs.pop("simulate_shard")) == wanted
+    assert set(jobs) == AFTER_SHARDS
+
+
+def test_path_depth_reruns_iid_shards_only(finished):
+    jobs = planned_jobs(finished, "--config", "path={depth: 20}")
+    planned = jobs.pop("simulate_shard")
+    assert planned and all(name.startswith("results/shards/iid/") for name in planned)
+    assert not any(f"/k{K}/" in name for name in planned)
+    assert set(jobs) == AFTER_SHARDS
+
+
+def test_data_points_reruns_every_shard(finished):
+    jobs = planned_jobs(finished, "--config", "data_points=64")
+    assert sorted(jobs.pop("simulate_shard")) == sorted(shards(finished))
+    assert set(jobs) == AFTER_SHARDS
