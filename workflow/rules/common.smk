@@ -16,7 +16,9 @@ def checked_config():
     """The config with defaults filled in; any problem stops the run before a job starts."""
     for key in workflow.config_settings.config:  # --config key=value, read as YAML
         config[key] = typed_leaves(config[key])
-    schema = yaml.safe_load(Path(workflow.basedir, "workflow/schemas/config.schema.yaml").read_text())
+    schema = yaml.safe_load(
+        Path(workflow.basedir, "workflow/schemas/config.schema.yaml").read_text()
+    )
     try:
         return check_config(config, schema)
     except ConfigError as error:
