@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/snakemake --cores $(CORES) --profile profiles/default
-	$(BIN)/snakemake --cores 1 --profile profiles/default --report results/report.html
+	$(BIN)/snakemake --cores $(CORES)
+	$(BIN)/snakemake --cores 1 --report results/report.html
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

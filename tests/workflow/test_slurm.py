@@ -64,7 +64,7 @@ def slurm_project(directory: Path, partition: str) -> tuple[Path, dict]:
 def test_tiny_through_slurm_equals_local_run(slurm, tiny_run, tmp_path):
     directory, profile = slurm_project(tmp_path, slurm.partition)
     command = [
-        *(sys.executable, "-m", "snakemake", "--workflow-profile", "profiles/slurm"),
+        *(sys.executable, "-m", "snakemake", "--profile", "profiles/slurm"),
         *("--group-components", f"simulate={GROUP}", "--latency-wait", "10", "--retries", "0"),
         "--slurm-keep-successful-logs",  # to look at them below
         # No accounting database: sacct cannot answer, squeue can (MinJobAge=300).
