@@ -25,6 +25,24 @@ TINY = {
     "path": {"p": [0.25, 0.5, 0.75], "depth": 12},
 }
 
+# The rules after the shards: what a change to the shards reruns (plus Snakemake's `all`).
+ANALYSIS_RULES = {
+    "aggregate_cells",
+    "aggregate_grid",
+    "aggregate_path",
+    "check_variance_assumption",
+    "fit_convergence",
+    "write_summary",
+}
+PLOT_RULES = {
+    "plot_figure1_top",
+    "plot_figure1_bottom",
+    "plot_figure2_path",
+    "plot_long_figure2",
+    "plot_violations_heatmap",
+    "plot_rai_vs_iid",
+}
+
 
 def make_project(directory: Path, config: dict | None = None) -> Path:
     """Copy the workflow into `directory` and write `config` as its config/config.yaml."""

@@ -18,24 +18,11 @@ import pyarrow.parquet as pq
 import pytest
 import slurm_cluster
 import yaml
-from conftest import TINY, make_project
+from conftest import ANALYSIS_RULES, PLOT_RULES, TINY, make_project
 
 pytestmark = [pytest.mark.slurm, pytest.mark.slow]
 
-RULES = {  # every rule but `all` (Snakemake's own) and the grouped simulate_shard
-    "aggregate_cells",
-    "aggregate_grid",
-    "aggregate_path",
-    "check_variance_assumption",
-    "fit_convergence",
-    "write_summary",
-    "plot_figure1_top",
-    "plot_figure1_bottom",
-    "plot_figure2_path",
-    "plot_long_figure2",
-    "plot_violations_heatmap",
-    "plot_rai_vs_iid",
-}
+RULES = ANALYSIS_RULES | PLOT_RULES  # all but Snakemake's `all` and the grouped shards
 GROUP = 18  # shards per group job: TINY's 36 shards make two jobs, which run side by side
 TIMEOUT = 900  # seconds; the run takes two to three minutes
 
