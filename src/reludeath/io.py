@@ -6,6 +6,7 @@ into place, so a reader never sees a half-written file.
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import os
@@ -37,9 +38,15 @@ class ShardError(RuntimeError):
 
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; rename it onto `path` on success."""
+    """Yield a temporary path beside `path`; rename it onto `path` on success.
+
+    Temporary files of an earlier write of `path` that was killed are removed first: one job
+    writes a given output at a time, so they can only be leftovers.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
