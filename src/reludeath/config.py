@@ -19,7 +19,6 @@ _NOUNS = {
     "string": ("a string", "strings"),
     "boolean": ("true or false", "true or false values"),
     "object": ("a mapping", "mappings"),
-    "array": ("a list", "lists"),
 }
 _TYPE_NAMES = {
     "str": "a string",
@@ -46,7 +45,7 @@ def check_config(config: Any, schema: dict) -> dict:
     validator = jsonschema.Draft7Validator(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.path])
     if errors:
-        problems = "\n".join(f"  - {_explain(error, schema)}" for error in errors)
+        problems = "\n".join(f"  - {_explain(error)}" for error in errors)
         count = f"{len(errors)} problem" + ("s" if len(errors) > 1 else "")
         raise ConfigError(f"invalid configuration ({count}):\n{problems}")
     return _with_defaults(copy.deepcopy(config), schema)
@@ -100,7 +99,7 @@ def _range(schema: dict) -> str:
     return ""
 
 
-def _explain(error: jsonschema.ValidationError, schema: dict) -> str:
+def _explain(error: jsonschema.ValidationError) -> str:
     """One line: the key, what is wrong with it, and what it allows."""
     key = _key(error.absolute_path)
     where = f"'{key}'" if key else "the top level"

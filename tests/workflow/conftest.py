@@ -57,9 +57,11 @@ def make_project(directory: Path, config: dict | None = None) -> Path:
     return directory
 
 
-def snakemake(directory: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def snakemake(
+    directory: Path, *args: str, check: bool = True, cores: int = 2
+) -> subprocess.CompletedProcess:
     result = subprocess.run(
-        [*SNAKEMAKE, "--cores", "2", *args], cwd=directory, capture_output=True, text=True
+        [*SNAKEMAKE, "--cores", str(cores), *args], cwd=directory, capture_output=True, text=True
     )
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {args} failed:\n{result.stdout}\n{result.stderr}")

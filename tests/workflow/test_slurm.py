@@ -7,7 +7,6 @@ end); where it cannot be had, the test is skipped with the reason.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import subprocess
@@ -18,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 import slurm_cluster
 import yaml
-from conftest import ANALYSIS_RULES, PLOT_RULES, TINY, make_project
+from conftest import ANALYSIS_RULES, PLOT_RULES, TINY, assert_same_results, make_project
 
 pytestmark = [pytest.mark.slurm, pytest.mark.slow]
 
@@ -105,22 +104,9 @@ def test_tiny_through_slurm_equals_local_run(slurm, tiny_run, tmp_path):
         assert limit == _minutes(per_shard["runtime"] * ran[job])
 
     # Bit for bit the local run's numbers (tables compared by content: files carry provenance).
-    tables = [
-        *shards,
-        *(
-            path.relative_to(tiny_run)
-            for sub in ("aggregate", "variance", "fit")
-            for path in sorted((tiny_run / "results" / sub).glob("*.parquet"))
-        ),
-    ]
-    assert len(tables) == len(shards) + 5  # cells, grid, path, normalized_variance, convergence
-    for table in tables:
-        assert pq.read_table(directory / table).equals(pq.read_table(tiny_run / table)), table
-    for name in ("results/variance/assumption.json", "results/fit/convergence.json"):
-        local, cluster = (json.loads((root / name).read_text()) for root in (tiny_run, directory))
-        assert cluster == local, name
-    summary = "results/summary.md"
-    assert (directory / summary).read_text() == (tiny_run / summary).read_text()
+    for shard in shards:
+        assert pq.read_table(directory / shard).equals(pq.read_table(tiny_run / shard)), shard
+    assert_same_results(directory, tiny_run)
 
 
 def _rows(text: str) -> list[list[str]]:
