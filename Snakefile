@@ -25,3 +25,4 @@ rule all:
         "results/fit/convergence.json",
         figure_files(),
         "results/summary.md",
+        FAMILY_TARGETS,

@@ -8,7 +8,7 @@ from reludeath import kernel
 
 
 def reference_network(x, weights, biases, mode, eps=1e-5):
-    """Per-layer (alive points, sum_j Var F_j, ||E F||^2, output nonzero) for one network.
+    """Per-layer (alive points, sum_j Var F_j, ||E F||^2, output nonzero, split) of one network.
 
     Plain numpy in float64: every point is propagated, dead ones included.
     """
@@ -28,6 +28,8 @@ def reference_network(x, weights, biases, mode, eps=1e-5):
             killed = np.sum(alive & ~(z > 0).any(axis=0))
             if 2 * killed > alive.sum():
                 z = -z
+        positive = (z > 0)[:, alive]
+        split = bool((positive.any(axis=1) & ~positive.all(axis=1)).any())
         h = np.maximum(z, 0.0)
         alive = alive & (h > 0).any(axis=0)
         masked = np.where(alive, h, 0.0)
@@ -37,6 +39,7 @@ def reference_network(x, weights, biases, mode, eps=1e-5):
                 float(masked.var(axis=1).sum()),
                 float((masked.mean(axis=1) ** 2).sum()),
                 bool((h > 0).any()),
+                split,
             )
         )
     return rows

@@ -24,6 +24,7 @@ def test_kernel_matches_reference(scheme, n, k, M):
         got = table[table.network == t]
         assert list(got.alive_points) == [row[0] for row in expected]
         assert list(got.output_nonzero) == [row[3] for row in expected]
+        assert list(got.split) == [row[4] for row in expected]
         scale = 4.0 ** got.log2_scale.to_numpy()
         ref_var = np.array([row[1] for row in expected])
         ref_msq = np.array([row[2] for row in expected])

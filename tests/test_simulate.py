@@ -91,7 +91,10 @@ def test_rai_parameters():
         ({"data_points": 0}, r"data_points \(M\) must be an integer >= 1"),
         ({"networks": 0}, r"networks \(T\) must be an integer >= 1"),
         ({"networks": 2.5}, r"networks \(T\) must be an integer >= 1"),
-        ({"scheme": "xavier"}, r"scheme must be one of \['batchnorm', 'iid', 'rai', 'signflip'\]"),
+        (
+            {"scheme": "xavier"},
+            r"scheme must be one of \['batchnorm', 'iid', 'iid_bias', 'rai', 'signflip'\]",
+        ),
         ({"seed": -1}, "seed must be an integer >= 0"),
         ({"options": (("weight_variance", math.nan),)}, "weight_variance must be a finite number"),
         ({"options": (("weight_variance", math.inf),)}, "weight_variance must be a finite number"),

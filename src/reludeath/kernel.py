@@ -34,6 +34,7 @@ OUTPUTS = {
     "output_nonzero": np.bool_,
     "flipped": np.bool_,
     "log2_scale": np.int64,
+    "split": np.bool_,
 }
 
 
@@ -79,31 +80,39 @@ def _standardize(z, eps):
 
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
-def _relu_with_sums(z, h, sign, colsum, shifted):
+def _relu_with_sums(z, h, sign, colsum, shifted, alive, n_alive):
     """h = relu(sign * z); colsum[m] = sum_j h[j, m] (> 0 iff point m survives);
     shifted[j] = (c_j, sum_m (h - c_j), sum_m (h - c_j)**2) with c_j = h[j, 0].
 
+    Returns whether the layer *splits* the living points: some neuron j has
+    sign * z[j, m] > 0 for some and <= 0 for other columns m with alive[m]
+    (the n_alive points alive before this layer).
     Shifting by a sample keeps the variance well conditioned in float32.
     """
     n, cols = z.shape
     zero = z.dtype.type(0)
     colsum[:cols] = zero
+    split = False
     for i in range(n):
         zi = z[i]
         hi = h[i]
         c = max(sign * zi[0], zero)
         s1 = zero
         s2 = zero
+        positive = 0
         for m in range(cols):
             r = max(sign * zi[m], zero)
             hi[m] = r
             colsum[m] += r
+            positive += (r > zero) & alive[m]
             d = r - c
             s1 += d
             s2 += d * d
         shifted[i, 0] = c
         shifted[i, 1] = s1
         shifted[i, 2] = s2
+        split = split or 0 < positive < n_alive
+    return split
 
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
@@ -193,6 +202,7 @@ def run_network(
     nonzero_out,
     flipped_out,
     log2_scale_out,
+    split_out,
 ):
     """Forward one network through every layer and record per-layer statistics.
 
@@ -200,7 +210,8 @@ def run_network(
     for zero-bias schemes. Per layer j it writes: living points A(j); sum_i Var F_i and
     ||E F||^2 over the M points with dead points as zero, in units of
     4**log2_scale; whether the output is constant over the data (collapsed);
-    whether it is nonzero anywhere; whether signflip negated the layer.
+    whether it is nonzero anywhere; whether signflip negated the layer; whether the
+    layer splits the points alive before it (some neuron > 0 at one, <= 0 at another).
     """
     n, total = x.shape
     depth = weights.shape[0]
@@ -227,6 +238,7 @@ def run_network(
             nonzero_out[layer:] = False
             flipped_out[layer:] = False
             log2_scale_out[layer:] = log2_scale
+            split_out[layer:] = False
             return
         factor = math.ldexp(1.0, -shift)
         for i in range(n):
@@ -250,7 +262,7 @@ def run_network(
             if 2 * (n_alive - survivors) > n_alive:
                 sign = -sign
         flipped_out[layer] = sign < 0
-        _relu_with_sums(z, h, sign, colsum, shifted)
+        split_out[layer] = _relu_with_sums(z, h, sign, colsum, shifted, alive, n_alive)
         n_alive = 0
         for m in range(cols):
             alive[m] = alive[m] and colsum[m] > 0
@@ -292,6 +304,7 @@ def run_networks(
     nonzero_out,
     flipped_out,
     log2_scale_out,
+    split_out,
 ):
     """run_network over the leading (network) axis of every array, in parallel.
 
@@ -314,4 +327,5 @@ def run_networks(
             nonzero_out[t],
             flipped_out[t],
             log2_scale_out[t],
+            split_out[t],
         )

@@ -23,7 +23,7 @@ import numpy as np
 
 from reludeath import kernel
 
-__all__ = ["IID", "RAI", "SCHEMES", "BatchNorm", "Scheme", "SignFlip", "get_scheme"]
+__all__ = ["IID", "RAI", "SCHEMES", "BatchNorm", "IIDBias", "Scheme", "SignFlip", "get_scheme"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,20 @@ class IID(Scheme):
 
 
 @dataclass(frozen=True)
+class IIDBias(IID):
+    """He weights with symmetric normal biases b ~ N(0, bias_std**2), bias_std > 0
+    (Lu et al.'s "He with biases"); the same weight draws as iid."""
+
+    name: ClassVar[str] = "iid_bias"
+    bias_std: float = 1.0
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.bias_std == 0:
+            raise ValueError("bias_std must be > 0 for iid_bias (use iid for zero bias), got 0")
+
+
+@dataclass(frozen=True)
 class BatchNorm(Scheme):
     """iid weights, each pre-activation standardized over the batch, no affine part."""
 
@@ -139,7 +153,7 @@ class RAI(Scheme):
         return Parameters(np.ascontiguousarray(v[:, :, :n]), np.ascontiguousarray(v[:, :, n]))
 
 
-SCHEMES: dict[str, type[Scheme]] = {s.name: s for s in (IID, BatchNorm, SignFlip, RAI)}
+SCHEMES: dict[str, type[Scheme]] = {s.name: s for s in (IID, IIDBias, BatchNorm, SignFlip, RAI)}
 
 
 def get_scheme(name: str, **options: float) -> Scheme:

@@ -36,6 +36,8 @@ SHARD_COLUMNS = {
     "collapsed": "layer j's output is the same vector at every point (Lu's born dead)",
     "output_nonzero": "layer j's output is nonzero at some point",
     "flipped": "signflip negated layer j",
+    "split": "some neuron of layer j is > 0 at one point alive after layer j-1 and <= 0 "
+    "at another (pre-activation after bias, sign flip or batch normalization)",
 }
 
 # Draws per chunk of networks are bounded to keep memory flat (~64 MB of weights).

@@ -33,6 +33,14 @@ PATH = config["path"]
 FIGURES_CONFIG = config["figures"]
 REPLICATES = math.ceil(config["networks"] / config["shard_networks"])
 
+# Families of experiments beyond the main grid (variants, dynamics) register here from
+# their own rule files: the files `rule all` needs, their claims tables
+# (columns of reludeath.claims.CLAIM_COLUMNS, collected into results/claims.parquet)
+# and their Markdown sections, appended to results/summary.md in this order.
+FAMILY_TARGETS = []
+CLAIM_TABLES = []
+SUMMARY_SECTIONS = []
+
 
 wildcard_constraints:
     scheme="iid|batchnorm|signflip|rai",

@@ -16,6 +16,8 @@ text = summary_markdown(
     json.loads(Path(snakemake.input.convergence).read_text()),
     json.loads(Path(snakemake.input.assumption).read_text()),
 )
+for section in snakemake.input.sections:  # other families' sections, in registration order
+    text += "\n" + Path(section).read_text()
 with atomic_path(snakemake.output[0]) as tmp:
     tmp.write_text(text)
 logging.info("wrote %s", snakemake.output[0])
