@@ -6,7 +6,7 @@ Each case overrides top-level keys of the default config/config.yaml; DELETE rem
 from __future__ import annotations
 
 DELETE = object()
-SCHEMES = "'iid', 'batchnorm', 'signflip', 'rai'"
+SCHEMES = "'iid', 'iid_bias', 'batchnorm', 'signflip', 'rai'"
 OPEN_UNIT = "a number in the open interval (0, 1)"
 
 # (id, overrides, key named, allowed values named)
@@ -35,6 +35,18 @@ BAD_CONFIGS = [
     ("scheme-unknown", {"schemes": ["iid", "xavier"]}, "'schemes[1]'", f"one of {SCHEMES}"),
     ("schemes-string", {"schemes": "iid"}, "'schemes'", f"values from {SCHEMES}"),
     ("schemes-empty", {"schemes": []}, "'schemes' is empty", f"values from {SCHEMES}"),
+    (
+        "bias-std-zero",
+        {"schemes": ["iid", {"iid_bias": {"bias_std": 0}}]},
+        "'schemes[1]'",
+        "a mapping with keys iid_bias",
+    ),
+    (
+        "scheme-two-keys",
+        {"schemes": [{"iid_bias": {}, "rai": {}}]},
+        "'schemes[0]'",
+        f"one of {SCHEMES}",
+    ),
     ("p-zero", {"path": {"p": [0.0]}}, "'path.p[0]'", OPEN_UNIT),
     ("p-one", {"path": {"p": [1]}}, "'path.p[0]'", OPEN_UNIT),
     ("p-above-one", {"path": {"p": [0.5, 1.5]}}, "'path.p[1]'", OPEN_UNIT),

@@ -56,3 +56,17 @@ def test_describe():
         "a non-empty list of distinct integers from 1 to 64"
     )
     assert describe(SCHEMA["properties"]["seed"]) == "an integer >= 0"
+
+
+def test_scheme_entries_take_options_and_labels():
+    from reludeath.schemes import configured_schemes
+
+    schemes = configured_schemes(["iid", "iid_bias", "rai"])
+    assert schemes["iid"] == ({}, "iid")
+    assert schemes["iid_bias"] == ({"bias_std": 1.0}, "iid_bias-bias_std1")
+    custom = configured_schemes([{"iid_bias": {"bias_std": 0.5}}])
+    assert custom["iid_bias"] == ({"bias_std": 0.5}, "iid_bias-bias_std0.5")
+    with pytest.raises(ValueError, match="appears twice"):
+        configured_schemes(["iid_bias", {"iid_bias": {"bias_std": 2}}])
+    config = check_config(dict(DEFAULT, schemes=[{"iid_bias": {"bias_std": 2}}]), SCHEMA)
+    assert config["schemes"] == [{"iid_bias": {"bias_std": 2}}]

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 
 from reludeath.bounds import lower_bound, path_width, upper_bound, upper_bound_zero_bias
-from reludeath.schemes import get_scheme
+from reludeath.schemes import IDENTITY_SCHEMES, get_scheme
 from reludeath.stats import wilson_interval
 
 __all__ = ["combine", "grid_table", "path_table", "summarize_shard", "variance_table"]
@@ -25,7 +25,17 @@ _SUMS = [
     "v_count",
     "v_sum",
     "v_sq_sum",
+    "at_risk",
+    "split_networks",
+    "deaths_at_split",
+    "intact_networks",
+    "bound_sum",
+    "bound_violations",
+    "below_floor",
 ]
+
+# Relative rounding allowance of the exact inequality v_k >= (1 - alpha) / alpha.
+BOUND_RTOL = 1e-4
 
 
 def summarize_shard(table: pa.Table, spec: dict) -> pd.DataFrame:
@@ -40,6 +50,13 @@ def summarize_shard(table: pa.Table, spec: dict) -> pd.DataFrame:
     sum_var, mean_sq = column("sum_var"), column("mean_sq")
     counted = living & (mean_sq > 0)
     v = np.where(counted, sum_var / np.where(counted, mean_sq, 1.0), 0.0)
+    M = spec["data_points"]
+    before = np.hstack([np.full((T, 1), M, alive.dtype), alive[:, :-1]])  # A(k-1), A(0) = M
+    at_risk = before > 0
+    split = column("split") & at_risk
+    # Dead points count as zero outputs, so v_k >= (1 - alpha)/alpha with alpha = A(k)/M.
+    bound = np.where(counted, (M - alive) / np.where(living, alive, 1), 0.0)
+    floor = M // 2 ** np.minimum(np.arange(1, depth + 1), 62)
     return pd.DataFrame(
         {
             "scheme": spec["scheme"],
@@ -54,6 +71,13 @@ def summarize_shard(table: pa.Table, spec: dict) -> pd.DataFrame:
             "v_count": counted.sum(axis=0),
             "v_sum": v.sum(axis=0),
             "v_sq_sum": (v * v).sum(axis=0),
+            "at_risk": at_risk.sum(axis=0),
+            "split_networks": split.sum(axis=0),
+            "deaths_at_split": (split & ~living).sum(axis=0),
+            "intact_networks": (at_risk & (alive == before)).sum(axis=0),
+            "bound_sum": bound.sum(axis=0),
+            "bound_violations": (counted & (v < bound * (1 - BOUND_RTOL))).sum(axis=0),
+            "below_floor": (alive < floor[None, :]).sum(axis=0),
         }
     )
 
@@ -102,6 +126,7 @@ def grid_table(
     )
     frame["violates_lower"] = frame["p_alive_high"] < frame["lower_bound"]
     frame["violates_upper"] = frame["p_alive_low"] > frame["upper_bound"]
+    frame = _split_columns(frame)
     columns = [
         "scheme",
         "n",
@@ -124,8 +149,43 @@ def grid_table(
         "upper_bound",
         "violates_lower",
         "violates_upper",
+        *SPLIT_COLUMNS,
     ]
     return frame[columns].reset_index(drop=True)
+
+
+SPLIT_COLUMNS = [
+    "split_networks",
+    "sigma",
+    "sigma_low",
+    "sigma_high",
+    "deaths",
+    "deaths_at_split",
+    "nosplit_at_risk",
+    "intact_networks",
+    "ratio_identity",
+]
+
+
+def _split_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """sigma_k = split_networks / alive_networks(k-1) with Wilson bounds, deaths, and the
+    split identity P/l = prod_{j<=k} (1 + sigma_j / (2^n - 1)) where it holds."""
+    frame = frame.sort_values(["scheme", "n", "k"]).copy()
+    risk = frame["at_risk"].to_numpy(float)
+    some = risk > 0
+    low, high = wilson_interval(frame["split_networks"][some], risk[some])
+    frame["sigma"] = np.where(some, frame["split_networks"] / np.where(some, risk, 1), np.nan)
+    frame["sigma_low"] = np.nan
+    frame["sigma_high"] = np.nan
+    frame.loc[some, "sigma_low"] = low
+    frame.loc[some, "sigma_high"] = high
+    frame["deaths"] = frame["at_risk"] - frame["alive_networks"]
+    frame["nosplit_at_risk"] = frame["at_risk"] - frame["split_networks"]
+    factor = 1 + frame["sigma"] / (np.exp2(frame["n"].astype(float)) - 1)
+    frame["ratio_identity"] = factor.groupby([frame["scheme"], frame["n"]]).cumprod()
+    frame.loc[factor.isna(), "ratio_identity"] = np.nan  # no network left to estimate sigma
+    frame.loc[~frame["scheme"].isin(IDENTITY_SCHEMES), "ratio_identity"] = np.nan
+    return frame
 
 
 def path_widths(probabilities: Sequence[float], depth: int) -> pd.DataFrame:
@@ -163,4 +223,6 @@ def variance_table(summary: pd.DataFrame, scheme: str = "iid") -> pd.DataFrame:
     frame["V"] = frame["v_sum"] / count
     spread = (frame["v_sq_sum"] - count * frame["V"] ** 2).clip(lower=0) / (count - 1)
     frame["V_se"] = np.sqrt(spread / count)
-    return frame[["n", "k", "V", "V_se", "v_count", "alive_networks"]].reset_index(drop=True)
+    frame["V_bound"] = frame["bound_sum"] / count
+    columns = ["n", "k", "V", "V_se", "V_bound", "bound_violations", "v_count", "alive_networks"]
+    return frame[columns].reset_index(drop=True)

@@ -68,6 +68,8 @@ def typed_leaves(value: Any) -> Any:
 
 def describe(schema: dict, plural: bool = False) -> str:
     """What a schema allows, in words: 'a non-empty list of distinct integers from 1 to 64'."""
+    if "oneOf" in schema:
+        return " or ".join(describe(option, plural) for option in schema["oneOf"])
     if "enum" in schema:
         values = ", ".join(_show(v) for v in schema["enum"])
         return f"values from {values}" if plural else f"one of {values}"

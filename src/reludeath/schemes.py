@@ -23,7 +23,19 @@ import numpy as np
 
 from reludeath import kernel
 
-__all__ = ["IID", "RAI", "SCHEMES", "BatchNorm", "IIDBias", "Scheme", "SignFlip", "get_scheme"]
+__all__ = [
+    "IID",
+    "IDENTITY_SCHEMES",
+    "RAI",
+    "SCHEMES",
+    "BatchNorm",
+    "IIDBias",
+    "Scheme",
+    "SignFlip",
+    "configured_schemes",
+    "get_scheme",
+    "scheme_label",
+]
 
 
 @dataclass(frozen=True)
@@ -161,3 +173,37 @@ def get_scheme(name: str, **options: float) -> Scheme:
     if name not in SCHEMES:
         raise ValueError(f"scheme must be one of {sorted(SCHEMES)}, got {name!r}")
     return SCHEMES[name](**options)
+
+
+# Schemes whose rows are independent of the past and sign-symmetric, so that the split
+# identity P/l = prod_j (1 + sigma_j / (2^n - 1)) holds exactly (docs/science.md).
+IDENTITY_SCHEMES = ("iid", "iid_bias")
+
+# Options a configuration may set per scheme, with their defaults.
+CONFIG_OPTIONS: dict[str, dict[str, float]] = {"iid_bias": {"bias_std": 1.0}}
+
+
+def scheme_label(name: str, options: dict[str, float]) -> str:
+    """The directory label of a configured scheme: its name, then '-<option><value>' for
+    each option in sorted order, e.g. 'iid_bias-bias_std1'; plain names stay as they are."""
+    return name + "".join(f"-{key}{float(options[key]):g}" for key in sorted(options))
+
+
+def configured_schemes(items: list) -> dict[str, tuple[dict[str, float], str]]:
+    """{name: (options, label)} from the config's `schemes` list, whose items are names or
+    one-key mappings {name: {option: value}}; each name may appear once. Options left out
+    take their defaults (CONFIG_OPTIONS), so `iid_bias` alone means bias_std = 1."""
+    out: dict[str, tuple[dict[str, float], str]] = {}
+    for item in items:
+        if isinstance(item, dict):
+            if len(item) != 1:
+                raise ValueError(f"a scheme with options is a one-key mapping, got {item!r}")
+            ((name, given),) = item.items()
+        else:
+            name, given = item, {}
+        if name in out:
+            raise ValueError(f"scheme {name!r} appears twice in 'schemes'; name each scheme once")
+        options = {**CONFIG_OPTIONS.get(name, {}), **(given or {})}
+        get_scheme(name, **options)  # validates
+        out[name] = ({k: float(v) for k, v in options.items()}, scheme_label(name, options))
+    return out

@@ -16,7 +16,7 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
 TINY = {
     "seed": 7,
-    "schemes": ["iid", "batchnorm", "signflip", "rai"],
+    "schemes": ["iid", "batchnorm", "signflip", "rai", "iid_bias"],
     "widths": [1, 2, 3, 5],
     "depth": 12,
     "networks": 400,
@@ -24,6 +24,15 @@ TINY = {
     "shard_networks": 200,
     "path": {"p": [0.25, 0.5, 0.75], "depth": 12},
 }
+
+# Shard directories: a scheme's name, with its options for schemes that take options.
+SHARD_LABELS = {"iid_bias": "iid_bias-bias_std1"}
+
+
+def shard_label(scheme: str) -> str:
+    """The directory of `scheme`'s shards under results/shards/."""
+    return SHARD_LABELS.get(scheme, scheme)
+
 
 # The rules after the shards: what a change to the shards reruns (plus Snakemake's `all`).
 ANALYSIS_RULES = {

@@ -2,7 +2,15 @@
 work the change affects (rerun triggers: mtime, params, input, code; profiles/default)."""
 
 import pytest
-from conftest import ANALYSIS_RULES, PLOT_RULES, TINY, copy_run, planned_jobs, snakemake
+from conftest import (
+    ANALYSIS_RULES,
+    PLOT_RULES,
+    TINY,
+    copy_run,
+    planned_jobs,
+    shard_label,
+    snakemake,
+)
 
 pytestmark = pytest.mark.slow
 SCHEMES, WIDTHS, K = TINY["schemes"], TINY["widths"], TINY["depth"]
@@ -29,7 +37,9 @@ def test_nothing_changed_plans_nothing(finished):
 
 def test_new_width_plans_only_its_shards_and_downstream(finished):
     jobs = planned_jobs(finished, "--config", f"widths={[*WIDTHS, 6]}")
-    wanted = {f"results/shards/{s}/n6/k{K}/rep{r}.parquet" for s in SCHEMES for r in (0, 1)}
+    wanted = {
+        f"results/shards/{shard_label(s)}/n6/k{K}/rep{r}.parquet" for s in SCHEMES for r in (0, 1)
+    }
     assert set(jobs.pop("simulate_shard")) == wanted - shards(finished)
     assert set(jobs) == AFTER_SHARDS
 
@@ -64,7 +74,7 @@ def test_removing_a_scheme_recomputes_no_shard_and_deletes_nothing(finished):
 def test_depth_reruns_the_grid_shards_only(finished):
     jobs = planned_jobs(finished, "--config", "depth=16")
     wanted = {
-        f"results/shards/{s}/n{n}/k16/rep{r}.parquet"
+        f"results/shards/{shard_label(s)}/n{n}/k16/rep{r}.parquet"
         for s in SCHEMES
         for n in WIDTHS
         for r in (0, 1)

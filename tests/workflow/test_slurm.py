@@ -22,7 +22,7 @@ from conftest import ANALYSIS_RULES, PLOT_RULES, TINY, assert_same_results, make
 pytestmark = [pytest.mark.slurm, pytest.mark.slow]
 
 RULES = ANALYSIS_RULES | PLOT_RULES  # all but Snakemake's `all` and the grouped shards
-GROUP = 18  # shards per group job: TINY's 36 shards make two jobs, which run side by side
+GROUP = 22  # shards per group job: TINY's 44 shards make two jobs, which run side by side
 TIMEOUT = 900  # seconds; the run takes two to three minutes
 
 

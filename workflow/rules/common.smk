@@ -1,5 +1,6 @@
 # Configuration: validation, and the one place where config turns into file lists.
 import math
+import re
 from pathlib import Path
 
 import yaml
@@ -8,6 +9,7 @@ from snakemake.utils import min_version
 
 from reludeath.aggregate import path_widths
 from reludeath.config import ConfigError, check_config, typed_leaves
+from reludeath.schemes import configured_schemes
 
 min_version("9.0")
 
@@ -27,7 +29,13 @@ def checked_config():
 
 config.update(checked_config())
 
-SCHEMES = config["schemes"]
+try:
+    # {name: (options, label)}; shards of a scheme live under results/shards/{label}/.
+    SCHEME_CONFIG = configured_schemes(config["schemes"])
+except ValueError as error:
+    raise WorkflowError(f"'schemes': {error}\nSee config/README.md.") from None
+SCHEMES = list(SCHEME_CONFIG)
+SCHEME_LABELS = {name: label for name, (_, label) in SCHEME_CONFIG.items()}
 WIDTHS = sorted(config["widths"])
 PATH = config["path"]
 FIGURES_CONFIG = config["figures"]
@@ -43,7 +51,9 @@ SUMMARY_SECTIONS = []
 
 
 wildcard_constraints:
-    scheme="iid|batchnorm|signflip|rai",
+    label="|".join(
+        re.escape(label) for label in sorted({"iid", *SCHEME_LABELS.values()}, key=len)[::-1]
+    ),
     n=r"[1-9]\d?",
     k=r"[1-9]\d*",
     rep=r"\d+",
@@ -68,10 +78,20 @@ def shard_depths():
 def shard_files():
     """Every shard the configuration needs."""
     return [
-        f"results/shards/{scheme}/n{n}/k{k}/rep{rep}.parquet"
+        f"results/shards/{SCHEME_LABELS.get(scheme, scheme)}/n{n}/k{k}/rep{rep}.parquet"
         for (scheme, n), k in sorted(shard_depths().items())
         for rep in range(REPLICATES)
     ]
+
+
+def shard_scheme(wildcards):
+    """(scheme name, options) of the shard directory label {label}."""
+    for name, (options, label) in SCHEME_CONFIG.items():
+        if label == wildcards.label:
+            return name, options
+    if wildcards.label == "iid":  # the path experiment's shards, iid not in `schemes`
+        return "iid", {}
+    raise WorkflowError(f"no configured scheme has the label {wildcards.label!r}")
 
 
 def shard_networks(wildcards):

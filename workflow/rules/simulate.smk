@@ -3,11 +3,11 @@
 
 rule simulate_shard:
     output:
-        "results/shards/{scheme}/n{n}/k{k}/rep{rep}.parquet",
+        "results/shards/{label}/n{n}/k{k}/rep{rep}.parquet",
     log:
-        "results/logs/simulate_shard/{scheme}/n{n}/k{k}/rep{rep}.log",
+        "results/logs/simulate_shard/{label}/n{n}/k{k}/rep{rep}.log",
     benchmark:
-        "results/benchmarks/simulate_shard/{scheme}/n{n}/k{k}/rep{rep}.tsv"
+        "results/benchmarks/simulate_shard/{label}/n{n}/k{k}/rep{rep}.tsv"
     group:
         "simulate"
     conda:
@@ -17,6 +17,7 @@ rule simulate_shard:
         mem_mb=lambda wildcards: 1000 + int(wildcards.n) ** 2 * int(wildcards.k) // 200,
         runtime=30,
     params:
+        scheme=shard_scheme,
         seed=config["seed"],
         data_points=config["data_points"],
         shared_data=config["shared_data"],

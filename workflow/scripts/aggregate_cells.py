@@ -8,7 +8,7 @@ from reludeath.io import log_to, read_shard, write_table
 
 log_to(snakemake.log[0])
 
-columns = ["alive_points", "sum_var", "mean_sq", "collapsed", "output_nonzero"]
+columns = ["alive_points", "sum_var", "mean_sq", "collapsed", "output_nonzero", "split"]
 summaries = []
 for path in snakemake.input:
     table, metadata = read_shard(path, columns=columns)

@@ -8,8 +8,10 @@ from reludeath.io import log_to, write_table
 log_to(snakemake.log[0])
 
 first, networks = snakemake.params.networks
+scheme, options = snakemake.params.scheme
 spec = ShardSpec(
-    scheme=snakemake.wildcards.scheme,
+    scheme=scheme,
+    options=tuple(sorted(options.items())),
     width=int(snakemake.wildcards.n),
     depth=int(snakemake.wildcards.k),
     networks=networks,
