@@ -13,6 +13,7 @@ include: "workflow/rules/simulate.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/fit.smk"
 include: "workflow/rules/plots.smk"
+include: "workflow/rules/claims.smk"
 include: "workflow/rules/summary.smk"
 
 
@@ -25,4 +26,5 @@ rule all:
         "results/fit/convergence.json",
         figure_files(),
         "results/summary.md",
+        "results/claims.md",
         FAMILY_TARGETS,

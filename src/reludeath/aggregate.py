@@ -177,8 +177,9 @@ def _split_columns(frame: pd.DataFrame) -> pd.DataFrame:
     frame["sigma"] = np.where(some, frame["split_networks"] / np.where(some, risk, 1), np.nan)
     frame["sigma_low"] = np.nan
     frame["sigma_high"] = np.nan
-    frame.loc[some, "sigma_low"] = low
-    frame.loc[some, "sigma_high"] = high
+    share = frame["split_networks"][some] / risk[some]
+    frame.loc[some, "sigma_low"] = np.minimum(low, share)  # rounding at 0 successes
+    frame.loc[some, "sigma_high"] = np.maximum(high, share)
     frame["deaths"] = frame["at_risk"] - frame["alive_networks"]
     frame["nosplit_at_risk"] = frame["at_risk"] - frame["split_networks"]
     factor = 1 + frame["sigma"] / (np.exp2(frame["n"].astype(float)) - 1)

@@ -64,11 +64,125 @@ def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index()
 
 
-def summary_markdown(grid: pd.DataFrame, convergence: dict, assumption: dict) -> str:
-    """Bound violations, fitted convergence, variance verdict and scheme comparisons."""
+def _convergence(convergence: dict) -> list[str]:
+    hazard_model = convergence["hazard_model"]
+    params = hazard_model["parameters"]
+    gof = hazard_model["goodness_of_fit"]
+    split = convergence["split"]
+    growth = split["growth"]
+    legacy = convergence["legacy_model"]
+    overlay = convergence["path_overlay"]
+    lines = [
+        "## Convergence of P / l along the path",
+        "",
+        "For iid networks P/l = prod_j (1 + sigma_j(n)/(2^n - 1)) exactly, sigma_j(n) being "
+        "the probability that layer j splits the living points (docs/science.md). So P/l "
+        "rises in k to a plateau c(n), and the paper's sufficient condition is "
+        "S(n) = sum_j sigma_j(n) = o(2^n).",
+        "",
+    ]
+    for scheme, check in convergence["identity_check"].items():
+        rate, agree = check["nosplit_death_rate"], check["ratio_agreement"]
+        lines.append(
+            f"- Identity, {scheme}: {check['deaths_at_split']} of {check['deaths']} deaths at a "
+            f"split layer (must be 0); deaths at non-split layers against 2^-n: X^2 = "
+            f"{rate['chi2']:.1f} on {rate['dof']} dof (p = {rate['p_value']:.3g}); the identity "
+            f"lies in the 95% interval of the direct P/l in {agree['fraction_inside_95']:.1%} of "
+            f"{agree['cells']} cells."
+        )
+    table = pd.DataFrame(
+        {
+            "n": [int(n) for n in split["S"]],
+            "S(n)": [v["value"] for v in split["S"].values()],
+            "S 95% CI": [
+                f"{v['ci95'][0]:.4g} to {v['ci95'][1]:.4g}" for v in split["S"].values()
+            ],
+            "c(n)": [v["value"] for v in split["c"].values()],
+            "c 95% CI": [
+                f"{v['ci95'][0]:.5g} to {v['ci95'][1]:.5g}" for v in split["c"].values()
+            ],
+        }
+    )
+    lines += [
+        "",
+        f"S(n) and c(n) over k <= {split['depth']} ({split['bootstrap_replicates']} bootstrap "
+        "replicates over networks):",
+        "",
+        _table(table),
+        "",
+        f"**S(n) = o(2^n): {growth['verdict']}**",
+        "",
+        f"Hazard model: {hazard_model['model']}. "
+        + ", ".join(
+            f"{name} = {params[name]['value']:.3g} ({params[name]['ci95'][0]:.3g} to "
+            f"{params[name]['ci95'][1]:.3g})"
+            for name in ("tau0", "a", "gamma")
+        )
+        + f". **{hazard_model['verdict']}** Path overlay: the model lies in the 95% interval of "
+        f"{overlay['fraction_covered']:.1%} of {overlay['distinct_cells']} distinct path cells.",
+        "",
+        f"Legacy model ({legacy['model']}): C = {legacy['C']:.3g}, beta = {legacy['beta']:.3g}, "
+        f"chi2/dof = {legacy['reduced_chi2']:.3g} (p = {legacy['p_value']:.3g}). It fails "
+        f"because {legacy['why_it_fails']}.",
+        "",
+        "Mean P/l over the deepest tenth of each path: "
+        + ", ".join(f"p={p}: {v:.3f}" for p, v in convergence["ratio_at_deepest_tenth"].items())
+        + ".",
+    ]
+    return lines
+
+
+def _rai_against_he(grid: pd.DataFrame) -> list[str]:
+    """RAI against He with biases on the collapsed criterion, against iid on the alive one."""
     depth = int(grid["k"].max())
-    params = convergence["parameters"]
-    fit = convergence["goodness_of_fit"]
+    depths = sorted({d for d in (2, 4, 8, 16, 32, 64) if d <= depth} | {depth})
+    rows = []
+    for d in depths:
+        row = {"k": d}
+        for scheme, column in (("rai", "collapsed"), ("iid_bias", "collapsed")):
+            cells = grid[(grid["scheme"] == scheme) & (grid["k"] == d)]
+            share = cells[f"{column}_networks"].sum() / cells["networks"].sum()
+            row[f"collapsed ({scheme})"] = share
+        for scheme in ("rai", "iid"):
+            cells = grid[(grid["scheme"] == scheme) & (grid["k"] == d)]
+            row[f"alive ({scheme})"] = cells["alive_networks"].sum() / cells["networks"].sum()
+        rows.append(row)
+    return [
+        "",
+        "## RAI against He initialization with biases",
+        "",
+        "Lu et al. compare RAI with He initialization with symmetric biases (iid_bias here) on "
+        "the collapsed criterion (the output is the same vector at every point); with zero "
+        "biases a collapsed network is simply dead, so iid is the reference for the alive "
+        "criterion. Shares pooled over all widths:",
+        "",
+        _table(pd.DataFrame(rows)),
+    ]
+
+
+def _claims(claims: pd.DataFrame) -> list[str]:
+    counts = claims["verdict"].value_counts()
+    lines = [
+        "",
+        "## Claims of the main grid",
+        "",
+        ", ".join(f"{counts.get(v, 0)} {v}" for v in ("holds", "fails", "partly", "undecided"))
+        + " (full ledger, with every family: results/claims.md).",
+        "",
+    ]
+    lines += [f"- `{r.claim_id}`: **{r.verdict}**. {r.measured}" for r in claims.itertuples()]
+    return lines
+
+
+def summary_markdown(
+    grid: pd.DataFrame,
+    convergence: dict,
+    assumption: dict,
+    claims: pd.DataFrame | None = None,
+) -> str:
+    """Bound violations, the convergence explained by the split identity, the variance
+    verdict, scheme comparisons and the main grid's claims."""
+    depth = int(grid["k"].max())
     parts = [
         "# reludeath: summary",
         "",
@@ -77,17 +191,7 @@ def summary_markdown(grid: pd.DataFrame, convergence: dict, assumption: dict) ->
         "",
         _violations(grid),
         "",
-        "## Convergence of P / l along the path",
-        "",
-        f"Model: {convergence['model']}.",
-        f"C = {params['C']:.3g} (95% CI {params['C_ci95'][0]:.3g} to {params['C_ci95'][1]:.3g}), "
-        f"beta = {params['beta']:.3g} (95% CI {params['beta_ci95'][0]:.3g} to "
-        f"{params['beta_ci95'][1]:.3g}); chi2/dof = {fit['reduced_chi2']:.3g} "
-        f"(p = {fit['p_value']:.3g}).",
-        "",
-        "Mean P/l over the deepest tenth of each path: "
-        + ", ".join(f"p={p}: {v:.3f}" for p, v in convergence["ratio_at_deepest_tenth"].items())
-        + ".",
+        *_convergence(convergence),
         "",
         "## Normalized-variance assumption",
         "",
@@ -95,7 +199,8 @@ def summary_markdown(grid: pd.DataFrame, convergence: dict, assumption: dict) ->
     ]
     schemes = set(grid["scheme"])
     if {"iid", "signflip", "batchnorm"} & schemes and "iid" in schemes:
-        table = _flatten(_final_depth(grid, ["living_fraction"]))
+        compared = grid[grid["scheme"].isin(["iid", "signflip", "batchnorm"])]
+        table = _flatten(_final_depth(compared, ["living_fraction"]))
         parts += [
             "",
             f"## Living fraction at depth {depth}: signflip and batchnorm against iid",
@@ -115,13 +220,8 @@ def summary_markdown(grid: pd.DataFrame, convergence: dict, assumption: dict) ->
             f"{worst.p_alive_high:.3f}) at n={worst.n}, k={worst.k}: batch normalization does not "
             f"keep data points alive.",
         ]
-    if {"rai", "iid"} <= schemes:
-        table = _flatten(_final_depth(grid, ["p_alive", "p_collapsed"]))
-        table = table[[c for c in table.columns if c == "n" or "(iid)" in c or "(rai)" in c]]
-        parts += [
-            "",
-            f"## RAI against iid at depth {depth}: alive and collapsed",
-            "",
-            _table(table),
-        ]
+    if {"rai", "iid", "iid_bias"} <= schemes:
+        parts += _rai_against_he(grid)
+    if claims is not None:
+        parts += _claims(claims)
     return "\n".join(parts) + "\n"

@@ -84,6 +84,11 @@ def shard_files():
     ]
 
 
+def iid_shard_files():
+    """The iid shards: every width the grid or the path experiment simulates."""
+    return [name for name in shard_files() if name.startswith("results/shards/iid/")]
+
+
 def shard_scheme(wildcards):
     """(scheme name, options) of the shard directory label {label}."""
     for name, (options, label) in SCHEME_CONFIG.items():

@@ -25,10 +25,31 @@ rule check_variance_assumption:
         "../scripts/check_variance_assumption.py"
 
 
+rule split_bootstrap:
+    input:
+        iid_shard_files(),
+    output:
+        "results/fit/split_bootstrap.parquet",
+    log:
+        "results/logs/split_bootstrap.log",
+    benchmark:
+        "results/benchmarks/split_bootstrap.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    params:
+        depth=config["depth"],
+        seed=config["seed"],
+        replicates=1000,
+    script:
+        "../scripts/split_bootstrap.py"
+
+
 rule fit_convergence:
     input:
         path="results/aggregate/path.parquet",
         variance="results/variance/normalized_variance.parquet",
+        cells="results/aggregate/cells.parquet",
+        split="results/fit/split_bootstrap.parquet",
     output:
         fit=report(
             "results/fit/convergence.json",
@@ -44,5 +65,6 @@ rule fit_convergence:
         "../envs/reludeath.yaml"
     params:
         data_points=config["data_points"],
+        depth=config["depth"],
     script:
         "../scripts/fit_convergence.py"

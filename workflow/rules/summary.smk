@@ -6,6 +6,7 @@ rule write_summary:
         grid="results/aggregate/grid.parquet",
         convergence="results/fit/convergence.json",
         assumption="results/variance/assumption.json",
+        claims="results/claims/grid.parquet",
         sections=SUMMARY_SECTIONS,
     output:
         report(

@@ -1,18 +1,29 @@
-"""Fit P / l -> 1 along the path and compare with the bound 1 / (1 - r(n))."""
+"""Explain P / l along the path: split identity, S(n) and c(n), hazard model, legacy fit."""
 
 import logging
 
 import pandas as pd
 
 from reludeath import __version__
+from reludeath.aggregate import grid_table
 from reludeath.fit import convergence_report, sigma_of_n
 from reludeath.io import log_to, write_json, write_table
+from reludeath.schemes import IDENTITY_SCHEMES
 
 log_to(snakemake.log[0])
-
+cells = pd.read_parquet(snakemake.input.cells)
+grid = pd.concat(
+    [
+        grid_table(rows, [scheme], sorted(rows["n"].unique()), snakemake.params.depth)
+        for scheme, rows in cells.groupby("scheme", observed=True)
+        if scheme in IDENTITY_SCHEMES
+    ],
+    ignore_index=True,
+)
 path = pd.read_parquet(snakemake.input.path)
 sigma = sigma_of_n(pd.read_parquet(snakemake.input.variance))
-report, table = convergence_report(path, sigma, snakemake.params.data_points)
+split = pd.read_parquet(snakemake.input.split)
+report, table = convergence_report(path, grid, split, sigma, snakemake.params.data_points)
 write_json(report, snakemake.output.fit)
 write_table(table, snakemake.output.table, {"version": __version__, "table": "convergence"})
-logging.info("fit: %s", report["parameters"])
+logging.info("%s", report["hazard_model"]["verdict"])

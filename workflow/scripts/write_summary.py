@@ -15,6 +15,7 @@ text = summary_markdown(
     pd.read_parquet(snakemake.input.grid),
     json.loads(Path(snakemake.input.convergence).read_text()),
     json.loads(Path(snakemake.input.assumption).read_text()),
+    pd.read_parquet(snakemake.input.claims),
 )
 for section in snakemake.input.sections:  # other families' sections, in registration order
     text += "\n" + Path(section).read_text()

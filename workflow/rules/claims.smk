@@ -1,0 +1,42 @@
+# The claims ledger: the main grid's claims, then every family's, in one table and page.
+
+CLAIM_TABLES += ["results/claims/grid.parquet"]
+
+
+rule judge_grid_claims:
+    input:
+        grid="results/aggregate/grid.parquet",
+        cells="results/aggregate/cells.parquet",
+        convergence="results/fit/convergence.json",
+        assumption="results/variance/assumption.json",
+    output:
+        "results/claims/grid.parquet",
+    log:
+        "results/logs/judge_grid_claims.log",
+    benchmark:
+        "results/benchmarks/judge_grid_claims.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    script:
+        "../scripts/judge_grid_claims.py"
+
+
+rule collect_claims:
+    input:
+        # Read when the DAG is built, so families included after this file count too.
+        lambda wildcards: CLAIM_TABLES,
+    output:
+        table=report(
+            "results/claims.parquet", caption="../report/claims.rst", category="Claims"
+        ),
+        markdown=report(
+            "results/claims.md", caption="../report/claims.rst", category="Claims"
+        ),
+    log:
+        "results/logs/collect_claims.log",
+    benchmark:
+        "results/benchmarks/collect_claims.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    script:
+        "../scripts/collect_claims.py"
