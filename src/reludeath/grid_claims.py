@@ -143,20 +143,23 @@ def signflip_guarantee(cells: pd.DataFrame) -> Claim:
     return Claim("rr.signflip_guarantee", source, claim, measured, judge(below == 0), CELLS)
 
 
-def signflip_exceeds(grid: pd.DataFrame) -> Claim:
+def signflip_exceeds(grid: pd.DataFrame, min_depth: int = 8, factor: float = 10.0) -> Claim:
+    """Living fraction at least `factor` times 2^-k in every signflip cell with k >= min_depth."""
     claim = "sign flipping keeps far more than the guaranteed 2^-k fraction of points alive"
     source = f"{RR_LONG} §7, Figure 6"
     rows = _scheme(grid, "signflip")
-    rows = rows[rows["k"] >= 4]
+    rows = rows[rows["k"] >= min_depth]
     if rows.empty:
         return _undecided("rr.signflip_exceeds", source, claim, "no signflip cells", GRID)
     ratio = rows["living_fraction"] / np.exp2(-rows["k"].astype(float))
     worst = rows.loc[ratio.idxmin()]
     measured = (
-        f"living fraction / 2^-k >= {ratio.min():.3g} over {len(rows)} cells with k >= 4 "
-        f"(smallest at n = {worst.n}, k = {worst.k}: {worst.living_fraction:.4f})"
+        f"living fraction / 2^-k >= {ratio.min():.3g} over {len(rows)} cells with "
+        f"k >= {min_depth} (smallest at n = {worst.n}, k = {worst.k}: "
+        f"{worst.living_fraction:.4f}); criterion: >= {factor:g}"
     )
-    return Claim("rr.signflip_exceeds", source, claim, measured, judge(ratio.min() >= 10), GRID)
+    holds = bool(ratio.min() >= factor)
+    return Claim("rr.signflip_exceeds", source, claim, measured, judge(holds), GRID)
 
 
 def batchnorm_alive(grid: pd.DataFrame) -> Claim:

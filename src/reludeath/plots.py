@@ -37,6 +37,7 @@ __all__ = [
     "figure1_top",
     "figure2_path",
     "long_figure2",
+    "convergence_path",
     "rai_vs_iid",
     "save_figure",
     "set_style",
@@ -50,12 +51,14 @@ SCHEME_COLORS: dict[str, tuple[float, float, float]] = {
     "batchnorm": _PALETTE[1],
     "signflip": _PALETTE[2],
     "rai": _PALETTE[3],
+    "iid_bias": _PALETTE[4],
 }
 SCHEME_LABELS: dict[str, str] = {
     "iid": "IID",
     "batchnorm": "batch norm",
     "signflip": "sign flip",
     "rai": "RAI",
+    "iid_bias": "He + bias",
 }
 
 WIDTH_CMAP = "viridis"  # sequential colour map for the width n
@@ -406,20 +409,24 @@ def violations_heatmap(grid: pd.DataFrame, bins: int = 16) -> Figure:
 
 
 def rai_vs_iid(grid: pd.DataFrame, widths: Sequence[int] = (2, 4, 8, 15)) -> Figure:
-    """RAI against IID: P(alive) and P(collapsed) against depth at a few widths, Wilson bands."""
+    """RAI against He initialization: P(alive) against zero-bias iid, and P(collapsed)
+    against He with symmetric biases (iid_bias, Lu et al.'s baseline; iid when absent),
+    against depth at a few widths, with Wilson bands."""
     set_style()
-    schemes = [s for s in ("iid", "rai") if s in set(grid["scheme"])]
+    available = set(grid["scheme"])
+    he = "iid_bias" if "iid_bias" in available else "iid"
+    schemes = [s for s in ("iid", "iid_bias", "rai") if s in available]
     present = set(grid.loc[grid["scheme"].isin(schemes), "n"])
     chosen = [n for n in widths if n in present] or sorted(present)[:4]
     styles = ["-", "--", "-.", ":"]
     markers = ["o", "s", "^", "D"]
     fig, axes = plt.subplots(1, 2, figsize=(9.0, 3.6), sharey=True, layout="constrained")
     panels = [
-        ("p_alive", r"$P(\mathrm{alive})$", "alive"),
-        ("p_collapsed", r"$P(\mathrm{collapsed})$", "collapsed (constant output)"),
+        ("p_alive", r"$P(\mathrm{alive})$", "alive", ["iid", "rai"]),
+        ("p_collapsed", r"$P(\mathrm{collapsed})$", "collapsed (constant output)", [he, "rai"]),
     ]
-    for ax, (column, ylabel, title) in zip(axes, panels, strict=True):
-        for scheme in schemes:
+    for ax, (column, ylabel, title, compared) in zip(axes, panels, strict=True):
+        for scheme in [s for s in compared if s in available]:
             color = _scheme_color(scheme)
             for i, n in enumerate(chosen):
                 cell = grid[(grid["scheme"] == scheme) & (grid["n"] == n)].sort_values("k")
@@ -472,4 +479,44 @@ def rai_vs_iid(grid: pd.DataFrame, widths: Sequence[int] = (2, 4, 8, 15)) -> Fig
         frameon=False,
     )
     fig.text(0.5, -0.02, "bands: 95% Wilson intervals", ha="center", fontsize=7, color="0.35")
+    return fig
+
+
+def convergence_path(convergence: pd.DataFrame, split: pd.DataFrame) -> Figure:
+    """Left: P/l along the path (Wilson bands) for each p, with the split hazard model's
+    prediction (solid) and the legacy fit 1 + C 2^(-beta n) (dotted). Right: S(n) with its
+    bootstrap interval, and c(n) - 1 on a log scale."""
+    set_style()
+    fig, axes = plt.subplots(1, 2, figsize=(10.0, 3.8), layout="constrained")
+    ax = axes[0]
+    probabilities = sorted(convergence["p"].unique())
+    norm = Normalize(min(probabilities), max(probabilities) + 1e-9)
+    cmap = plt.get_cmap(PROB_CMAP)
+    for p in probabilities:
+        rows = convergence[convergence["p"] == p].sort_values("k")
+        color = cmap(norm(p) * 0.85)
+        ax.fill_between(rows["k"], rows["ratio_low"], rows["ratio_high"], color=color, alpha=0.2)
+        ax.plot(rows["k"], rows["ratio"], color=color, lw=0.8, alpha=0.8)
+        ax.plot(rows["k"], rows["ratio_model"], color=color, lw=1.6, label=f"$p = {p:g}$")
+        ax.plot(rows["k"], rows["ratio_legacy"], color=color, lw=1.0, ls=":")
+    ax.axhline(1.0, color="0.4", lw=0.8, ls=BOUND_DASH)
+    _log2_depth_axis(ax, convergence["k"])
+    ax.set_ylabel(r"$P/l$ along $n = \lceil n(k,p) \rceil$")
+    ax.set_title("path: data (thin, bands), hazard model (thick), legacy (dotted)")
+    ax.legend(**_style_legend(ax.get_legend_handles_labels()[0], "target p"))
+    ax = axes[1]
+    rows = split.sort_values("n")
+    ax.fill_between(rows["n"], rows["S_low"], rows["S_high"], color=_PALETTE[0], alpha=0.25)
+    ax.plot(rows["n"], rows["S"], "o-", color=_PALETTE[0], ms=3, label=r"$S(n)=\sum_j \sigma_j$")
+    ax.set_xlabel(N_LABEL)
+    ax.set_ylabel(r"$S(n)$")
+    ax.set_yscale("log")
+    twin = ax.twinx()
+    twin.plot(rows["n"], rows["c"] - 1, "s--", color=_PALETTE[3], ms=3, label=r"$c(n) - 1$")
+    twin.set_yscale("log")
+    twin.set_ylabel(r"plateau $c(n) - 1$")
+    twin.grid(False)
+    handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="center left", frameon=False, fontsize=7)
+    ax.set_title("sum of split rates and the plateau of P/l")
     return fig

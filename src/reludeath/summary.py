@@ -88,7 +88,9 @@ def _convergence(convergence: dict) -> list[str]:
             f"split layer (must be 0); deaths at non-split layers against 2^-n: X^2 = "
             f"{rate['chi2']:.1f} on {rate['dof']} dof (p = {rate['p_value']:.3g}); the identity "
             f"lies in the 95% interval of the direct P/l in {agree['fraction_inside_95']:.1%} of "
-            f"{agree['cells']} cells."
+            f"{agree['cells']} (correlated) cells; at the deepest layer of each width, X^2 = "
+            f"{agree['deepest_chi2']:.1f} on {agree['deepest_dof']} dof "
+            f"(p = {agree['deepest_p_value']:.3g})."
         )
     table = pd.DataFrame(
         {

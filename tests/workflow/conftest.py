@@ -42,6 +42,9 @@ ANALYSIS_RULES = {
     "check_variance_assumption",
     "fit_convergence",
     "write_summary",
+    "split_bootstrap",
+    "judge_grid_claims",
+    "collect_claims",
 }
 PLOT_RULES = {
     "plot_figure1_top",
@@ -50,6 +53,7 @@ PLOT_RULES = {
     "plot_long_figure2",
     "plot_violations_heatmap",
     "plot_rai_vs_iid",
+    "plot_convergence_path",
 }
 
 
@@ -115,11 +119,14 @@ RESULT_TABLES = (
     "results/aggregate/path.parquet",
     "results/variance/normalized_variance.parquet",
     "results/fit/convergence.parquet",
+    "results/fit/split_bootstrap.parquet",
+    "results/claims.parquet",
 )
 RESULT_TEXTS = (
     "results/variance/assumption.json",
     "results/fit/convergence.json",
     "results/summary.md",
+    "results/claims.md",
 )
 
 

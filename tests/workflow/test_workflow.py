@@ -26,6 +26,10 @@ def test_every_output_exists(tiny_run):
         "results/summary.md",
         "results/figures/figure1_top.png",
         "results/figures/rai_vs_iid.png",
+        "results/figures/convergence_path.png",
+        "results/fit/split_bootstrap.parquet",
+        "results/claims.parquet",
+        "results/claims.md",
     ):
         assert (tiny_run / name).stat().st_size > 0, name
 
@@ -62,11 +66,37 @@ def test_path_uses_path_widths(tiny_run):
 
 def test_fits_and_verdict(tiny_run):
     fit = json.loads((tiny_run / "results/fit/convergence.json").read_text())
-    assert {"C", "beta", "C_ci95", "beta_ci95"} <= set(fit["parameters"])
+    assert {"hazard_model", "split", "identity_check", "legacy_model"} <= set(fit)
+    assert {"chi2", "dof", "p_value"} <= set(fit["hazard_model"]["goodness_of_fit"])
+    assert {"C", "beta", "chi2", "dof", "why_it_fails"} <= set(fit["legacy_model"])
+    widths = {str(n) for n in TINY["widths"]}
+    assert widths <= set(fit["split"]["S"]) and widths <= set(fit["split"]["c"])
+    for scheme in ("iid", "iid_bias"):  # O1: no network dies at a split layer
+        assert fit["identity_check"][scheme]["deaths_at_split"] == 0
     assumption = json.loads((tiny_run / "results/variance/assumption.json").read_text())
+    assert assumption["structural_bound"]["violations"] == 0
     assert "Sigma(n) = o(2^n)" in assumption["verdict"]["summary"]
     summary = (tiny_run / "results/summary.md").read_text()
     assert "; 0 at 5 sigma" in summary
+    assert "S(n) = o(2^n)" in summary and "Legacy model" in summary
+
+
+def test_split_columns_and_claims(tiny_run):
+    grid = pd.read_parquet(tiny_run / "results/aggregate/grid.parquet")
+    identity = grid.scheme.isin(["iid", "iid_bias"])
+    assert (grid.deaths_at_split[identity] == 0).all()
+    assert grid.ratio_identity[identity & (grid.n == 1)].notna().all()
+    assert grid.ratio_identity[~identity].isna().all()
+    claims = pd.read_parquet(tiny_run / "results/claims.parquet")
+    assert {"rr.bounds_hold", "rr.proof_step", "lu.rai_less_collapse"} <= set(claims.claim_id)
+    assert claims.claim_id.is_unique
+    assert "# Claims ledger" in (tiny_run / "results/claims.md").read_text()
+
+
+def test_scheme_options_label_the_shards(tmp_path):
+    directory = make_project(tmp_path, dict(TINY, schemes=["iid", {"iid_bias": {"bias_std": 0.5}}]))
+    result = snakemake(directory, "--dry-run")
+    assert "results/shards/iid_bias-bias_std0.5/n3/k12/rep0.parquet" in result.stdout
 
 
 def test_shard_provenance(tiny_run):
@@ -85,7 +115,7 @@ def test_no_shard_simulated_twice(tiny_run):
 def test_default_config_dry_runs(tmp_path):
     directory = make_project(tmp_path)
     result = snakemake(directory, "--dry-run", "--quiet", "rules")
-    assert "simulate_shard" in result.stdout and "60" in result.stdout
+    assert "simulate_shard" in result.stdout and "75" in result.stdout
 
 
 def test_misspelt_key_refused_before_any_job(tmp_path):

@@ -121,6 +121,7 @@ ALL_FIGURES = {
     "long_figure2": ([], set()),
     "violations_heatmap": (["grid"], set()),
     "rai_vs_iid": (["grid"], {"iid", "rai"}),
+    "convergence_path": (["convergence", "split"], set()),
 }
 FIGURES = {
     name: tables
@@ -131,4 +132,6 @@ TABLES = {
     "grid": "results/aggregate/grid.parquet",
     "path": "results/aggregate/path.parquet",
     "variance": "results/variance/normalized_variance.parquet",
+    "convergence": "results/fit/convergence.parquet",
+    "split": "results/fit/split_bootstrap.parquet",
 }
