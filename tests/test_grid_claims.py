@@ -48,9 +48,7 @@ def outputs():
     variance = variance_table(cells)
     assumption = assumption_report(variance, M, DEPTH)
     path = path_table(cells, [0.5], DEPTH)
-    convergence, _ = convergence_report(
-        path, grid, pd.DataFrame(boots), sigma_of_n(variance), M
-    )
+    convergence, _ = convergence_report(path, grid, pd.DataFrame(boots), sigma_of_n(variance), M)
     as_json = json.loads(json.dumps(convergence, default=float))
     return grid, cells, as_json, json.loads(json.dumps(assumption, default=float))
 

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from reludeath import lower_bound, path_width, plots, upper_bound, upper_bound_zero_bias
 
-SCHEMES = ("iid", "batchnorm", "signflip", "rai")
+SCHEMES = ("iid", "batchnorm", "signflip", "rai", "iid_bias")
 WIDTHS = (1, 2, 4, 8)
 DEPTHS = (1, 2, 3, 5, 8, 13, 21, 34)
 T = 64
@@ -33,7 +33,8 @@ def grid() -> pd.DataFrame:
         for n in WIDTHS:
             k = np.array(DEPTHS)
             low = lower_bound(n, k)
-            up = upper_bound(n, k) if scheme == "rai" else upper_bound_zero_bias(n, k)
+            biased = scheme in ("rai", "iid_bias")
+            up = upper_bound(n, k) if biased else upper_bound_zero_bias(n, k)
             alive = rng.binomial(T, (low + up) / 2)
             collapsed = rng.binomial(T, 1 - low)
             a_lo, a_hi = _wilson(alive, T)
@@ -146,7 +147,7 @@ def test_violations_heatmap(grid):
     titles = [ax.get_title() for ax in _data_axes(fig) if ax.get_visible()]
     assert len(titles) == len(SCHEMES)
     assert any(title.startswith("IID: 3 of") for title in titles)
-    _check(fig, 4)
+    _check(fig, 2 * ((len(SCHEMES) + 1) // 2))  # two columns; a spare panel is hidden
 
 
 def test_rai_vs_iid(grid):
@@ -174,3 +175,17 @@ def test_figures_with_iid_only_and_single_depth(grid):
     _check(plots.figure1_top(small), 1)
     _check(plots.figure1_bottom(small), 1)
     _check(plots.violations_heatmap(small), 1)
+
+
+def test_convergence_path():
+    rows = []
+    for p in (0.25, 0.75):
+        for k in range(1, 33):
+            n = int(np.ceil(path_width(k, p)))
+            ratio = 1 + 1 / (2.0**n)
+            rows.append({"p": p, "k": k, "n": n, "ratio": ratio, "ratio_low": ratio - 0.05})
+            rows[-1] |= {"ratio_high": ratio + 0.05, "ratio_model": ratio, "ratio_legacy": 1.0}
+    widths = np.arange(1, 9)
+    split = pd.DataFrame({"n": widths, "S": widths**1.5, "S_low": widths**1.4})
+    split = split.assign(S_high=widths**1.6, c=1 + widths**1.5 / 2.0**widths)
+    _check(plots.convergence_path(pd.DataFrame(rows), split), 3)  # S(n) with a twin axis

@@ -1,4 +1,4 @@
-"""Fits: the normalized-variance assumption (SCIENCE.md section 5) and the
+"""Fits: the normalized-variance assumption (docs/science.md, section 5) and the
 convergence of P / l to 1 along the path n = ceil(n(k, p)) (section 6)."""
 
 from __future__ import annotations

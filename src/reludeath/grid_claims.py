@@ -89,9 +89,7 @@ def normalized_variance_decays(assumption: dict) -> Claim:
         f"(network, layer) pairs ({structural['violations']} violations); the bound is flat in "
         f"k at {len(structural['flat_widths'])} widths; fitted decay: {_decay_words(assumption)}"
     )
-    return Claim(
-        "rr.normalized_variance_decays", source, claim, measured, judge(holds), ASSUMPTION
-    )
+    return Claim("rr.normalized_variance_decays", source, claim, measured, judge(holds), ASSUMPTION)
 
 
 def normalized_variance_flat(assumption: dict) -> Claim:
@@ -100,7 +98,9 @@ def normalized_variance_flat(assumption: dict) -> Claim:
     source = f"{RR_LONG} §5, Assumption 5.6 and Figure 5"
     words = _decay_words(assumption)
     flat = bool(assumption["structural_bound"]["flat_widths"])
-    holds = True if (flat or words.startswith("no")) else (False if words.startswith("yes") else None)
+    holds = (
+        True if (flat or words.startswith("no")) else (False if words.startswith("yes") else None)
+    )
     measured = f"{words}; structurally flat widths: {assumption['structural_bound']['flat_widths']}"
     return Claim("rr.normalized_variance_flat", source, claim, measured, judge(holds), ASSUMPTION)
 
@@ -137,9 +137,7 @@ def signflip_guarantee(cells: pd.DataFrame) -> Claim:
     if rows.empty:
         return _undecided("rr.signflip_guarantee", source, claim, "signflip not run", CELLS)
     below = int(rows["below_floor"].sum())
-    measured = (
-        f"{below} of {int(rows['networks'].sum())} (network, layer) pairs below floor(M/2^k)"
-    )
+    measured = f"{below} of {int(rows['networks'].sum())} (network, layer) pairs below floor(M/2^k)"
     return Claim("rr.signflip_guarantee", source, claim, measured, judge(below == 0), CELLS)
 
 
@@ -243,9 +241,9 @@ def deep_born_dead(grid: pd.DataFrame) -> Claim:
     source = f"{LU}; {RR} (u0 -> 0)"
     depth = int(grid["k"].max())
     checks = []
-    for scheme, column, low, high, sign in (
-        ("iid", "p_alive", "p_alive_low", "p_alive_high", -1),
-        ("iid_bias", "p_collapsed", "p_collapsed_low", "p_collapsed_high", +1),
+    for scheme, low, high, sign in (
+        ("iid", "p_alive_low", "p_alive_high", -1),
+        ("iid_bias", "p_collapsed_low", "p_collapsed_high", +1),
     ):
         rows = _scheme(grid, scheme)
         for _, g in rows.groupby("n"):

@@ -33,11 +33,11 @@ from reludeath.io import atomic_path
 __all__ = [
     "SCHEME_COLORS",
     "SCHEME_LABELS",
+    "convergence_path",
     "figure1_bottom",
     "figure1_top",
     "figure2_path",
     "long_figure2",
-    "convergence_path",
     "rai_vs_iid",
     "save_figure",
     "set_style",

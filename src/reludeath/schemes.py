@@ -1,4 +1,4 @@
-"""Initialization schemes: how one network's parameters are drawn (SCIENCE.md section 4).
+"""Initialization schemes: how one network's parameters are drawn (docs/science.md, section 2).
 
 A scheme draws every layer's weights and biases for one network from numpy
 generators, and tells the kernel how to run them (plain, sign flipping or
@@ -24,8 +24,8 @@ import numpy as np
 from reludeath import kernel
 
 __all__ = [
-    "IID",
     "IDENTITY_SCHEMES",
+    "IID",
     "RAI",
     "SCHEMES",
     "BatchNorm",

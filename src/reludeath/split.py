@@ -139,9 +139,7 @@ def s_growth_report(boot: pd.DataFrame, min_width: int = 4) -> dict:
     upper = use[use["n"] >= np.median(n)]
     local = _line(upper["n"].to_numpy(float), np.log(upper["S"].to_numpy()), w[-len(upper) :])
     low, high = local["slope_ci95"]
-    better = (
-        "power law" if power["weighted_rss"] <= exponential["weighted_rss"] else "exponential"
-    )
+    better = "power law" if power["weighted_rss"] <= exponential["weighted_rss"] else "exponential"
     ratio = (use["S"] / np.exp2(use["n"])).to_numpy()
     if len(upper) >= 3 and high < _LN2:
         verdict = "holds"

@@ -67,7 +67,6 @@ def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
 def _convergence(convergence: dict) -> list[str]:
     hazard_model = convergence["hazard_model"]
     params = hazard_model["parameters"]
-    gof = hazard_model["goodness_of_fit"]
     split = convergence["split"]
     growth = split["growth"]
     legacy = convergence["legacy_model"]
@@ -96,13 +95,9 @@ def _convergence(convergence: dict) -> list[str]:
         {
             "n": [int(n) for n in split["S"]],
             "S(n)": [v["value"] for v in split["S"].values()],
-            "S 95% CI": [
-                f"{v['ci95'][0]:.4g} to {v['ci95'][1]:.4g}" for v in split["S"].values()
-            ],
+            "S 95% CI": [f"{v['ci95'][0]:.4g} to {v['ci95'][1]:.4g}" for v in split["S"].values()],
             "c(n)": [v["value"] for v in split["c"].values()],
-            "c 95% CI": [
-                f"{v['ci95'][0]:.5g} to {v['ci95'][1]:.5g}" for v in split["c"].values()
-            ],
+            "c 95% CI": [f"{v['ci95'][0]:.5g} to {v['ci95'][1]:.5g}" for v in split["c"].values()],
         }
     )
     lines += [
@@ -141,9 +136,9 @@ def _rai_against_he(grid: pd.DataFrame) -> list[str]:
     rows = []
     for d in depths:
         row = {"k": d}
-        for scheme, column in (("rai", "collapsed"), ("iid_bias", "collapsed")):
+        for scheme in ("rai", "iid_bias"):
             cells = grid[(grid["scheme"] == scheme) & (grid["k"] == d)]
-            share = cells[f"{column}_networks"].sum() / cells["networks"].sum()
+            share = cells["collapsed_networks"].sum() / cells["networks"].sum()
             row[f"collapsed ({scheme})"] = share
         for scheme in ("rai", "iid"):
             cells = grid[(grid["scheme"] == scheme) & (grid["k"] == d)]

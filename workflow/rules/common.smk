@@ -52,7 +52,8 @@ SUMMARY_SECTIONS = []
 
 wildcard_constraints:
     label="|".join(
-        re.escape(label) for label in sorted({"iid", *SCHEME_LABELS.values()}, key=len)[::-1]
+        re.escape(label)
+        for label in sorted({"iid", *SCHEME_LABELS.values()}, key=len)[::-1]
     ),
     n=r"[1-9]\d?",
     k=r"[1-9]\d*",
