@@ -20,7 +20,7 @@ __all__ = ["SIGMAS", "grid_claims"]
 SIGMAS = 5.0
 RR = "Rister & Rubin"
 RR_LONG, RR_SHORT = "Rister & Rubin (long version)", "Rister & Rubin (short version)"
-LU = "Lu et al., introduction"
+LU = "Lu et al., abstract and introduction"
 GRID, CONV = "results/aggregate/grid.parquet", "results/fit/convergence.json"
 ASSUMPTION, CELLS = "results/variance/assumption.json", "results/aggregate/cells.parquet"
 
@@ -36,7 +36,7 @@ def _undecided(claim_id: str, source: str, claim: str, why: str, evidence: str) 
 def bounds_hold(grid: pd.DataFrame) -> Claim:
     """l <= P <= u (u0 without bias) in every iid and iid_bias cell, at 5 sigma."""
     claim = "l(n,k) <= P(n,k) <= u(n,k) in all cases (iid parameters; u0 without biases)"
-    source = f"{RR}, long §5 bounds / short §4, Figure 1 top"
+    source = f"{RR}, long §6 and short §8 ('in all cases'), Figure 1 top"
     rows = grid[grid["scheme"].isin(["iid", "iid_bias"])]
     if rows.empty:
         return _undecided("rr.bounds_hold", source, claim, "no iid cells in this run", GRID)
@@ -45,7 +45,7 @@ def bounds_hold(grid: pd.DataFrame) -> Claim:
     loose = int((rows["violates_lower"] | rows["violates_upper"]).sum())
     measured = (
         f"{strict} of {len(rows)} iid and iid_bias cells exclude a bound at 5 sigma; "
-        f"{loose} at 95% (about {0.025 * len(rows):.0f} expected by chance where a bound is tight)"
+        f"{loose} at 95% (where a bound is tight, 2.5% of cells exclude it at 95% by chance)"
     )
     return Claim("rr.bounds_hold", source, claim, measured, judge(strict == 0), GRID)
 
@@ -53,7 +53,7 @@ def bounds_hold(grid: pd.DataFrame) -> Claim:
 def p_to_l(convergence: dict) -> Claim:
     """P/l -> 1 along the path: S(n) = o(2^n), and c(n), the plateau of P/l, falls in n."""
     claim = "P(n(k),k) / l(n(k),k) -> 1 along the path n = ceil(n(k,p))"
-    source = f"{RR_LONG} §5.3; short §5, Figure 2"
+    source = f"{RR_LONG} §5-6; short §8 ('P -> l with increasing n and k'), Figure 2"
     split = convergence["split"]
     growth = split["growth"]
     c = {int(n): v for n, v in split["c"].items()}
@@ -79,7 +79,7 @@ def _decay_words(assumption: dict) -> str:
 def normalized_variance_decays(assumption: dict) -> Claim:
     """Short version: V(n,k) decreases exponentially in k, confirming the assumption."""
     claim = "the normalized conditional variance decreases exponentially in k (Assumption 5.1)"
-    source = f"{RR_SHORT} §5, Assumption 5.1 and Figure 2"
+    source = f"{RR_SHORT} §8 and Figure 2 ('confirming assumption 5.1')"
     structural = assumption["structural_bound"]
     decays = _decay_words(assumption).startswith("yes")
     flat = bool(structural["flat_widths"])
@@ -95,7 +95,7 @@ def normalized_variance_decays(assumption: dict) -> Claim:
 def normalized_variance_flat(assumption: dict) -> Claim:
     """Long version: no exponential decay is seen after normalization by the mean."""
     claim = "we do not notice exponential decay after normalization by the mean"
-    source = f"{RR_LONG} §5, Assumption 5.6 and Figure 5"
+    source = f"{RR_LONG} §6, on Assumption 5.6"
     words = _decay_words(assumption)
     flat = bool(assumption["structural_bound"]["flat_widths"])
     holds = (
@@ -109,7 +109,7 @@ def proof_step(grid: pd.DataFrame) -> Claim:
     """P(E1 | E2^c) = 1 - 2^-n: among iid layers with no partial death, the share that
     kills every living point should be 2^-n. z per width, pooled over layers."""
     claim = "P(E1 | E2^c) = 1 - 2^-n (no living point dies, given no partial death)"
-    source = f"{RR_LONG} §5.3 eq (16); short eq (17)"
+    source = f"{RR_LONG} §5 eq (16); short eq (17)"
     rows = _scheme(grid, "iid")
     if rows.empty:
         return _undecided("rr.proof_step", source, claim, "no iid cells", GRID)
@@ -144,7 +144,7 @@ def signflip_guarantee(cells: pd.DataFrame) -> Claim:
 def signflip_exceeds(grid: pd.DataFrame, min_depth: int = 8, factor: float = 10.0) -> Claim:
     """Living fraction at least `factor` times 2^-k in every signflip cell with k >= min_depth."""
     claim = "sign flipping keeps far more than the guaranteed 2^-k fraction of points alive"
-    source = f"{RR_LONG} §7, Figure 6"
+    source = f"{RR_LONG} §7, Figure 6 ('far exceeding the 2^-k fraction'); short §8"
     rows = _scheme(grid, "signflip")
     rows = rows[rows["k"] >= min_depth]
     if rows.empty:
@@ -162,7 +162,7 @@ def signflip_exceeds(grid: pd.DataFrame, min_depth: int = 8, factor: float = 10.
 
 def batchnorm_alive(grid: pd.DataFrame) -> Claim:
     claim = "batch normalization ensured the network was alive"
-    source = f"{RR_LONG} §7, batch normalization"
+    source = f"{RR_LONG} §7, Figure 6"
     rows = _scheme(grid, "batchnorm")
     if rows.empty:
         return _undecided("rr.batchnorm_alive", source, claim, "batchnorm not run", GRID)
@@ -180,8 +180,8 @@ def batchnorm_alive(grid: pd.DataFrame) -> Claim:
 
 def batchnorm_no_gain(grid: pd.DataFrame, tolerance: float = 0.1) -> Claim:
     """Living fraction under batchnorm within `tolerance` (relative) of iid at the deepest k."""
-    claim = "batch normalization hardly exceeds the iid case in living data"
-    source = f"{RR_LONG} §7, Figure 6; short Figure 1 bottom"
+    claim = "batch normalization did nothing to increase the proportion of living data over iid"
+    source = f"{RR_LONG} §7, Figure 6; short §8 ('hardly exceeds the IID case'), Figure 1"
     depth = int(grid["k"].max())
     bn = _scheme(grid, "batchnorm").set_index(["n", "k"])["living_fraction"]
     iid = _scheme(grid, "iid").set_index(["n", "k"])["living_fraction"]
@@ -211,7 +211,7 @@ def rai_less_collapse(grid: pd.DataFrame) -> Claim:
     """RAI against He with symmetric biases (iid_bias), pooled over widths, per depth:
     a two-proportion z-test of the collapsed share."""
     claim = "RAI makes a deep network collapse (be born dead) less often than He with biases"
-    source = f"{LU} (RAI)"
+    source = f"{LU} (RAI against symmetric He initialization with biases)"
     rai, he = _scheme(grid, "rai"), _scheme(grid, "iid_bias")
     if rai.empty or he.empty:
         return _undecided("lu.rai_less_collapse", source, claim, "rai or iid_bias not run", GRID)
@@ -237,8 +237,8 @@ def rai_less_collapse(grid: pd.DataFrame) -> Claim:
 def deep_born_dead(grid: pd.DataFrame) -> Claim:
     """Symmetric initializations die as depth grows: per width, iid P(alive) at the deepest
     k below its value at k = 1, and iid_bias P(collapsed) above (95% Wilson, disjoint)."""
-    claim = "a deep ReLU network with symmetric initialization dies as the depth grows"
-    source = f"{LU}; {RR} (u0 -> 0)"
+    claim = "a deep ReLU network will eventually die in probability as the depth goes to infinity"
+    source = "Lu et al., abstract (symmetric initialization)"
     depth = int(grid["k"].max())
     checks = []
     for scheme, low, high, sign in (
