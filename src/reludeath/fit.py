@@ -332,4 +332,15 @@ def convergence_report(
             "note": "1/(1 - r(n)) is finite only where r(n) = M Sigma(n)/(2^n - 1) < 1",
         },
     }
-    return report, frame
+    return _finite(report), frame
+
+
+def _finite(value):
+    """The report with every non-finite float replaced by None (JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

@@ -136,14 +136,14 @@ def s_growth_report(boot: pd.DataFrame, min_width: int = 4) -> dict:
     w = 1 / np.maximum(se, 1e-3) ** 2
     power = _line(np.log(n), log_s, w)
     exponential = _line(n, log_s, w)
-    upper = use[use["n"] >= np.median(n)]
+    upper = use.tail(max(3, math.ceil(len(use) / 2)))  # the larger widths, at least three
     local = _line(upper["n"].to_numpy(float), np.log(upper["S"].to_numpy()), w[-len(upper) :])
     low, high = local["slope_ci95"]
     better = "power law" if power["weighted_rss"] <= exponential["weighted_rss"] else "exponential"
     ratio = (use["S"] / np.exp2(use["n"])).to_numpy()
-    if len(upper) >= 3 and high < _LN2:
+    if len(use) >= 4 and high < _LN2:
         verdict = "holds"
-    elif len(upper) >= 3 and low > _LN2:
+    elif len(use) >= 4 and low > _LN2:
         verdict = "fails"
     else:
         verdict = "undecided"

@@ -64,6 +64,11 @@ def _flatten(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index()
 
 
+def _g(value: float | None, spec: str) -> str:
+    """`value` formatted with `spec`; 'n/a' where the report holds no number (None)."""
+    return "n/a" if value is None else format(value, spec)
+
+
 def _convergence(convergence: dict) -> list[str]:
     hazard_model = convergence["hazard_model"]
     params = hazard_model["parameters"]
@@ -85,19 +90,26 @@ def _convergence(convergence: dict) -> list[str]:
         lines.append(
             f"- Identity, {scheme}: {check['deaths_at_split']} of {check['deaths']} deaths at a "
             f"split layer (must be 0); deaths at non-split layers against 2^-n: X^2 = "
-            f"{rate['chi2']:.1f} on {rate['dof']} dof (p = {rate['p_value']:.3g}); the identity "
-            f"lies in the 95% interval of the direct P/l in {agree['fraction_inside_95']:.1%} of "
+            f"{_g(rate['chi2'], '.1f')} on {rate['dof']} dof "
+            f"(p = {_g(rate['p_value'], '.3g')}); the identity lies in the 95% interval of the "
+            f"direct P/l in {_g(agree['fraction_inside_95'], '.1%')} of "
             f"{agree['cells']} (correlated) cells; at the deepest layer of each width, X^2 = "
-            f"{agree['deepest_chi2']:.1f} on {agree['deepest_dof']} dof "
-            f"(p = {agree['deepest_p_value']:.3g})."
+            f"{_g(agree['deepest_chi2'], '.1f')} on {agree['deepest_dof']} dof "
+            f"(p = {_g(agree['deepest_p_value'], '.3g')})."
         )
     table = pd.DataFrame(
         {
             "n": [int(n) for n in split["S"]],
             "S(n)": [v["value"] for v in split["S"].values()],
-            "S 95% CI": [f"{v['ci95'][0]:.4g} to {v['ci95'][1]:.4g}" for v in split["S"].values()],
+            "S 95% CI": [
+                f"{_g(v['ci95'][0], '.4g')} to {_g(v['ci95'][1], '.4g')}"
+                for v in split["S"].values()
+            ],
             "c(n)": [v["value"] for v in split["c"].values()],
-            "c 95% CI": [f"{v['ci95'][0]:.5g} to {v['ci95'][1]:.5g}" for v in split["c"].values()],
+            "c 95% CI": [
+                f"{_g(v['ci95'][0], '.5g')} to {_g(v['ci95'][1], '.5g')}"
+                for v in split["c"].values()
+            ],
         }
     )
     lines += [
@@ -111,16 +123,17 @@ def _convergence(convergence: dict) -> list[str]:
         "",
         f"Hazard model: {hazard_model['model']}. "
         + ", ".join(
-            f"{name} = {params[name]['value']:.3g} ({params[name]['ci95'][0]:.3g} to "
-            f"{params[name]['ci95'][1]:.3g})"
+            f"{name} = {_g(params[name]['value'], '.3g')} ({_g(params[name]['ci95'][0], '.3g')} to "
+            f"{_g(params[name]['ci95'][1], '.3g')})"
             for name in ("tau0", "a", "gamma")
         )
         + f". **{hazard_model['verdict']}** Path overlay: the model lies in the 95% interval of "
-        f"{overlay['fraction_covered']:.1%} of {overlay['distinct_cells']} distinct path cells.",
+        f"{_g(overlay['fraction_covered'], '.1%')} of {overlay['distinct_cells']} distinct "
+        "path cells.",
         "",
-        f"Legacy model ({legacy['model']}): C = {legacy['C']:.3g}, beta = {legacy['beta']:.3g}, "
-        f"chi2/dof = {legacy['reduced_chi2']:.3g} (p = {legacy['p_value']:.3g}). It fails "
-        f"because {legacy['why_it_fails']}.",
+        f"Legacy model ({legacy['model']}): C = {_g(legacy['C'], '.3g')}, "
+        f"beta = {_g(legacy['beta'], '.3g')}, chi2/dof = {_g(legacy['reduced_chi2'], '.3g')} "
+        f"(p = {_g(legacy['p_value'], '.3g')}). It fails because {legacy['why_it_fails']}.",
         "",
         "Mean P/l over the deepest tenth of each path: "
         + ", ".join(f"p={p}: {v:.3f}" for p, v in convergence["ratio_at_deepest_tenth"].items())
