@@ -85,7 +85,8 @@ def test_split_columns_and_claims(tiny_run):
     grid = pd.read_parquet(tiny_run / "results/aggregate/grid.parquet")
     identity = grid.scheme.isin(["iid", "iid_bias"])
     assert (grid.deaths_at_split[identity] == 0).all()
-    assert grid.ratio_identity[identity & (grid.n == 1)].notna().all()
+    at_risk = grid.deaths + grid.alive_networks > 0  # sigma is defined while networks live
+    assert grid.ratio_identity[identity & at_risk].notna().all()
     assert grid.ratio_identity[~identity].isna().all()
     claims = pd.read_parquet(tiny_run / "results/claims.parquet")
     assert {"rr.bounds_hold", "rr.proof_step", "lu.rai_less_collapse"} <= set(claims.claim_id)
