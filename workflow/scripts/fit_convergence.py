@@ -1,5 +1,9 @@
 """Fit P / l -> 1 along the path and compare with the bound 1 / (1 - r(n))."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 
 import pandas as pd
