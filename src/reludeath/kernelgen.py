@@ -243,6 +243,9 @@ def _fused_masked(w, b, h, hn, cols, amask, colsum, shifted, positive):
 """
 
 
+_CHAINS = 2
+
+
 def _blocks(n: int) -> list[range]:
     """The output rows of each pass over the points."""
     size = _BLOCKS.get(n, 4)
@@ -250,9 +253,15 @@ def _blocks(n: int) -> list[range]:
 
 
 def _dot(n: int, i: int, bias: bool) -> str:
-    """z_i at the current point: (b_i +) sum_j w_i_j * x_j, written out."""
-    terms = [f"w{i}_{j} * x{j}" for j in range(n)]
-    return " + ".join(([f"b{i}"] if bias else []) + terms)
+    """z_i at the current point: (b_i +) sum_j w_i_j * x_j, written out as _CHAINS interleaved
+    partial sums, so that several multiply-add chains are in flight at once."""
+    chains = []
+    for start in range(min(_CHAINS, n)):
+        terms = [f"w{i}_{j} * x{j}" for j in range(start, n, _CHAINS)]
+        if bias and start == 0:
+            terms = [f"b{i}", *terms]
+        chains.append(" + ".join(terms))
+    return " + ".join(f"({c})" for c in chains) if len(chains) > 1 else chains[0]
 
 
 def _generated(n: int) -> str:
