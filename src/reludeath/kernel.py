@@ -133,6 +133,18 @@ def _count_positive_columns(z, sign, colsum):
     return count
 
 
+@njit(fastmath=_FAST, nogil=True, cache=True)
+def _first_point(w, b, h, first):
+    """first[i] = relu(b_i + sum_j w_ij h_j0): each row's output at the first point, the shift
+    of its moment sums."""
+    n = w.shape[0]
+    for i in range(n):
+        acc = b[i]
+        for j in range(n):
+            acc += w[i, j] * h[j, 0]
+        first[i] = max(acc, b.dtype.type(0))
+
+
 @njit(nogil=True, cache=True)
 def _moments(shifted, cols, total):
     """(sum_j Var F_j, ||E F||^2) over `total` points from shifted sums over `cols`

@@ -49,6 +49,7 @@ from reludeath.kernel import (
     MODE_SIGNFLIP,
     _compact,
     _count_positive_columns,
+    _first_point,
     _masked_moments,
     _moments,
     _relu_with_sums,
@@ -60,7 +61,7 @@ from reludeath.kernel import (
 # `_fused` and `_fused_masked` are the width's layer passes, defined above it in the module.
 _DRIVER = """
 
-@njit(fastmath=_FAST, nogil=True, inline="always")
+@njit(fastmath=_FAST, nogil=True)
 def _network(
     x, weights, biases, mode, compact, rescale, eps, collapse_rtol,
     alive_out, sum_var_out, mean_sq_out, collapsed_out, nonzero_out, flipped_out,
@@ -78,6 +79,7 @@ def _network(
     colsum = np.empty(total, dtype=dtype)
     shifted = np.empty((n, 6), dtype=dtype)
     positive = np.empty(n, dtype=dtype)
+    first = np.empty(n, dtype=dtype)
     alive = np.ones(total, dtype=np.bool_)
     amask = np.ones(total, dtype=dtype)
     cols = total
@@ -149,7 +151,7 @@ def run_batch(
 # Passes with loops over a runtime n, for widths above MAX_GENERATED.
 _GENERIC = """
 
-@njit(fastmath=_FAST, nogil=True, inline="always")
+@njit(fastmath=_FAST, nogil=True)
 def _product(w, b, h, z, cols):
     n = w.shape[0]
     for i in range(n):
@@ -164,8 +166,8 @@ def _product(w, b, h, z, cols):
                 zi[m] += wij * hj[m]
 
 
-@njit(fastmath=_FAST, nogil=True, inline="always")
-def _fused(w, h, hn, cols, colsum, shifted, positive):
+@njit(fastmath=_FAST, nogil=True)
+def _fused(w, h, hn, cols, first, colsum, shifted, positive):
     n = w.shape[0]
     zero = hn.dtype.type(0)
     one = hn.dtype.type(1)
@@ -180,7 +182,7 @@ def _fused(w, h, hn, cols, colsum, shifted, positive):
             hj = h[j]
             for m in range(cols):
                 zi[m] += wij * hj[m]
-        c = max(zi[0], zero)
+        c = first[i]
         s1 = zero
         s2 = zero
         p = zero
@@ -198,8 +200,8 @@ def _fused(w, h, hn, cols, colsum, shifted, positive):
         positive[i] = p
 
 
-@njit(fastmath=_FAST, nogil=True, inline="always")
-def _fused_masked(w, b, h, hn, cols, amask, colsum, shifted, positive):
+@njit(fastmath=_FAST, nogil=True)
+def _fused_masked(w, b, h, hn, cols, first, amask, colsum, shifted, positive):
     n = w.shape[0]
     zero = hn.dtype.type(0)
     for m in range(cols):
@@ -214,7 +216,7 @@ def _fused_masked(w, b, h, hn, cols, amask, colsum, shifted, positive):
             hj = h[j]
             for m in range(cols):
                 zi[m] += wij * hj[m]
-        c = max(zi[0], zero)
+        c = first[i]
         cm = c * amask[0]
         s1 = zero
         s2 = zero
@@ -270,10 +272,9 @@ def _generated(n: int) -> str:
     w_load = [f"    w{i}_{j} = w[{i}, {j}]" for i in range(n) for j in range(n)]
     b_load = [f"    b{i} = b[{i}]" for i in range(n)]
     x_load = [f"        x{j} = h[{j}, m]" for j in range(n)]
-    x0_load = [f"    x{j} = h[{j}, 0]" for j in range(n)]
 
     # z = W h + b, rows in blocks.
-    out += ["", "", '@njit(fastmath=_FAST, nogil=True, inline="always")']
+    out += ["", "", "@njit(fastmath=_FAST, nogil=True)"]
     out += ["def _product(w, b, h, z, cols):", *w_load, *b_load]
     for rows in _blocks(n):
         out += ["    for m in range(cols):", *x_load]
@@ -281,17 +282,17 @@ def _generated(n: int) -> str:
 
     for masked in (False, True):
         name = "_fused_masked" if masked else "_fused"
-        args = "w, b, h, hn, cols, amask" if masked else "w, h, hn, cols"
-        out += ["", "", '@njit(fastmath=_FAST, nogil=True, inline="always")']
+        args = "w, b, h, hn, cols, first, amask" if masked else "w, h, hn, cols, first"
+        out += ["", "", "@njit(fastmath=_FAST, nogil=True)"]
         out += [f"def {name}({args}, colsum, shifted, positive):", *w_load]
         if masked:
             out += b_load
-        out += ["    zero = hn.dtype.type(0)", "    one = hn.dtype.type(1)", *x0_load]
+        out += ["    zero = hn.dtype.type(0)", "    one = hn.dtype.type(1)"]
         if masked:
             out += ["    a0 = amask[0]"]
         # Shift of each row's moments: its value at the first point (well conditioned sums).
         for i in range(n):
-            out += [f"    c{i} = max({_dot(n, i, masked)}, zero)"]
+            out += [f"    c{i} = first[{i}]"]
             if masked:
                 out += [f"    cm{i} = c{i} * a0"]
         for block, rows in enumerate(_blocks(n)):
@@ -342,14 +343,16 @@ VARIANTS = ("fused", "masked", "product")
 # The layer step of each variant inside the driver (8 spaces of indentation).
 _STEP = {
     "fused": """\
-        _fused(w, h, hn, cols, colsum, shifted, positive)
+        _first_point(w, b, h, first)
+        _fused(w, h, hn, cols, first, colsum, shifted, positive)
         split = False
         for i in range(n):
             split = split or 0 < positive[i] < n_alive
         flipped_out[layer] = False
 """,
     "masked": """\
-        _fused_masked(w, b, h, hn, cols, amask, colsum, shifted, positive)
+        _first_point(w, b, h, first)
+        _fused_masked(w, b, h, hn, cols, first, amask, colsum, shifted, positive)
         split = False
         for i in range(n):
             split = split or 0 < positive[i] < n_alive
