@@ -422,8 +422,10 @@ def _fingerprint() -> str:
 
 
 def _write_once(path: Path, text: str) -> None:
-    """Create `path` with `text` atomically, unless it exists (never rewritten: numba's cache
-    of a module is keyed on its file's time stamp)."""
+    """Create `path` with `text` atomically, unless it exists. An existing file is never
+    replaced, not even by an identical one: numba's cache of a module is keyed on its file's
+    time stamp. A hard link creates the name only if it is free, so of two jobs writing the
+    same module at once, exactly one succeeds."""
     if path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -431,8 +433,13 @@ def _write_once(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w") as f:
             f.write(text)
-        if not path.exists():
-            os.replace(tmp, path)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another job wrote it first: same name, same content
+        except OSError:  # no hard links on this file system
+            if not path.exists():
+                os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
@@ -448,7 +455,11 @@ def _load(n: int | None, kind: str) -> ModuleType:
     tag = "any" if n is None else str(n)
     name = f"layer_n{tag}_{kind}_{_fingerprint()}"
     path = cache_dir() / f"{name}.py"
-    _write_once(path, source(n, kind))
+    try:
+        _write_once(path, source(n, kind))
+    except OSError:  # cache not writable: a private temporary one
+        path = Path(tempfile.mkdtemp(prefix="reludeath-kernel-")) / f"{name}.py"
+        _write_once(path, source(n, kind))
     spec = importlib.util.spec_from_file_location(f"reludeath._generated.{name}", path)
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod
