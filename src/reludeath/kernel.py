@@ -1,9 +1,12 @@
 """The hot loop: forward passes of many small ReLU networks over a batch of points.
 
-Layout: activations are features-major, ``h[neuron, point]``, so the matrix
-product is one small sgemm/dgemm per layer (BLAS, through numba) and every
-other pass runs over data points innermost and vectorizes. Networks are
-independent and run in parallel (``prange``).
+Layout: activations are features-major, ``h[neuron, point]``: every pass runs over data
+points innermost and vectorizes. The layer product, ReLU, survival sums, moments and
+``split`` counts are computed by code specific to the network's width (``kernelgen``: written
+out for n = 5..16, loops over n otherwise), compiled on first use and cached on disk; this
+module holds the public entry points, the outputs' layout and the width-independent helpers.
+Networks are independent and run in threads, each network in one thread, so results do not
+depend on the thread count.
 
 Zero-bias schemes without batch normalization run *compacted*: a dead point's
 output is exactly zero at every later layer, so dead columns are dropped once
