@@ -28,8 +28,10 @@ lint: $(STAMP)
 	$(BIN)/snakemake --lint --cores 1
 
 bench: $(STAMP)
+	$(BIN)/python bench/machine.py
 	$(BIN)/python bench/kernel.py
 	$(BIN)/python bench/grid.py
+	$(BIN)/python bench/scaling.py
 
 clean:
 	rm -rf results .snakemake

@@ -1,22 +1,28 @@
-"""Kernel throughput against a plain-numpy reference of the same computation.
+"""Kernel throughput against a plain-numpy reference and against the machine's own matmul.
 
-iid, n=15, T=256 networks, M=1024 points, k=256 layers. GMAC/s counts
-T*M*k*n^2 multiply-adds per pass, whatever the kernel skips. Medians of repeats.
-The last line is: kernel_gmacs=X reference_gmacs=Y ratio=Z
+iid, T=256 networks, M=1024 points, k=256 layers, for n = 4, 8 and 15 (n = 15 last: almost
+nothing dies there, so nothing is skipped). GMAC/s counts T*M*k*n^2 multiply-adds per pass,
+whatever the kernel skips. Medians of repeats, all cores. The machine's rate is a large
+float32 matmul measured in the same process (bench/machine.py); efficiency = kernel / sgemm.
+The last line is: kernel_gmacs=X reference_gmacs=Y ratio=Z sgemm_gmacs=S efficiency=E
 """
 
 from __future__ import annotations
 
+import os
 import statistics
+import sys
 import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(__file__))
+from machine import sgemm_gmacs
+
 from reludeath import ShardSpec, kernel
 from reludeath.simulate import draw_network
 
-N, T, M, K = 15, 256, 1024, 256
-MACS = T * M * K * N * N
+T, M, K = 256, 1024, 256
 
 
 def numpy_reference(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -34,8 +40,8 @@ def numpy_reference(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return counts
 
 
-def main() -> None:
-    spec = ShardSpec("iid", N, K, T, M, seed=0)
+def measure(n: int, sgemm: float, reference: bool) -> str:
+    spec = ShardSpec("iid", n, K, T, M, seed=0)
     scheme = spec.scheme_object
     drawn = [draw_network(spec, scheme, t, np.dtype(np.float32)) for t in range(T)]
     x, weights, biases = (np.stack(parts) for parts in zip(*drawn, strict=True))
@@ -45,26 +51,40 @@ def main() -> None:
         kernel.run_networks(x, weights, biases, kernel.MODE_PLAIN, True, True, 1e-5, 1e-5, *outs)
 
     run_kernel()  # compile, or load from cache
-    kernel_times = []
+    times = []
     for _ in range(7):
         start = time.perf_counter()
         run_kernel()
-        kernel_times.append(time.perf_counter() - start)
+        times.append(time.perf_counter() - start)
+    macs = T * M * K * n * n
+    kernel_gmacs = macs / statistics.median(times) / 1e9
+    line = f"n={n} kernel median {statistics.median(times):.3f} s over {len(times)} runs"
+    if not reference:
+        efficiency = kernel_gmacs / sgemm
+        return f"{line}\nn={n} kernel_gmacs={kernel_gmacs:.1f} efficiency={efficiency:.2f}"
     reference_times = []
     for _ in range(3):
         start = time.perf_counter()
         counts = numpy_reference(x, weights)
         reference_times.append(time.perf_counter() - start)
     assert np.array_equal(counts, outs[0]), "kernel and reference disagree on alive counts"
-    kernel_gmacs = MACS / statistics.median(kernel_times) / 1e9
-    reference_gmacs = MACS / statistics.median(reference_times) / 1e9
-    print(f"kernel median {statistics.median(kernel_times):.3f} s over {len(kernel_times)} runs")
-    reference_median = statistics.median(reference_times)
-    print(f"reference median {reference_median:.3f} s over {len(reference_times)} runs")
-    print(
+    reference_gmacs = macs / statistics.median(reference_times) / 1e9
+    return (
+        f"{line}\nreference median {statistics.median(reference_times):.3f} s over "
+        f"{len(reference_times)} runs\n"
         f"kernel_gmacs={kernel_gmacs:.1f} reference_gmacs={reference_gmacs:.2f} "
-        f"ratio={kernel_gmacs / reference_gmacs:.1f}"
+        f"ratio={kernel_gmacs / reference_gmacs:.1f} sgemm_gmacs={sgemm:.1f} "
+        f"efficiency={kernel_gmacs / sgemm:.2f}"
     )
+
+
+def main() -> None:
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    sgemm = sgemm_gmacs()
+    print(f"sgemm_gmacs={sgemm:.1f} (2048^3 float32 matmul, all cores)")
+    for n in (4, 8):
+        print(measure(n, sgemm, reference=False), flush=True)
+    print(measure(15, sgemm, reference=True))
 
 
 if __name__ == "__main__":

@@ -74,3 +74,23 @@ def test_batchnorm_constant_preactivation_gives_zero():
     _standardize(z, 1e-5)
     assert np.all(z[0] == 0)
     assert z[1, 2] > 0 and z[1, 0] < 0
+
+
+@pytest.mark.parametrize(
+    "scheme, options",
+    [("rai", ()), ("iid_bias", ()), ("iid_bias", (("bias_std", 0.1),))],
+)
+def test_biased_float32_matches_float64(scheme, options):
+    """Biased schemes run in float32 (their activations stay bounded): the same alive and
+    collapsed counts as float64, layer by layer."""
+    n, k, T, M = 8, 200, 24, 128
+    out = {}
+    for dtype in ("float32", "float64"):
+        spec = ShardSpec(scheme, n, k, T, M, seed=8, dtype=dtype, options=options)
+        table = simulate_shard(spec, threads=2)
+        out[dtype] = {c: table.column(c).to_numpy() for c in ("alive_points", "collapsed")}
+    assert ShardSpec(scheme, n, k, T, M, seed=8, options=options).scheme_object.dtype == np.float32
+    alive = out["float32"]["alive_points"].reshape(T, k)
+    assert alive[:, k // 4].max() > 0 and alive.min() < M  # deaths, and living networks
+    for name in ("alive_points", "collapsed"):
+        np.testing.assert_array_equal(out["float32"][name], out["float64"][name], err_msg=name)

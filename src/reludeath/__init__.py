@@ -1,36 +1,44 @@
 """reludeath: how often ReLU networks are dead at random initialization.
 
 Reproduces and extends the numerical study of Rister & Rubin: exact bounds,
-four initialization schemes and a fast simulation kernel.
+initialization schemes and a fast simulation kernel.
+
+Names are imported lazily (on first use), so that a job importing one module, or
+``reludeath.threads`` before numpy and numba, loads nothing else.
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
-
-from reludeath.bounds import (
-    lower_bound,
-    path_width,
-    upper_bound,
-    upper_bound_zero_bias,
-    width_for_probability,
-)
-from reludeath.schemes import SCHEMES, get_scheme
-from reludeath.simulate import SHARD_COLUMNS, ShardSpec, simulate_shard
 
 try:
     __version__ = version("reludeath")
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0+unknown"
 
-__all__ = [
-    "SCHEMES",
-    "SHARD_COLUMNS",
-    "ShardSpec",
-    "__version__",
-    "get_scheme",
-    "lower_bound",
-    "path_width",
-    "simulate_shard",
-    "upper_bound",
-    "upper_bound_zero_bias",
-    "width_for_probability",
-]
+# Public name -> the module that defines it.
+_LAZY = {
+    "lower_bound": "bounds",
+    "path_width": "bounds",
+    "upper_bound": "bounds",
+    "upper_bound_zero_bias": "bounds",
+    "width_for_probability": "bounds",
+    "SCHEMES": "schemes",
+    "get_scheme": "schemes",
+    "SHARD_COLUMNS": "simulate",
+    "ShardSpec": "simulate",
+    "simulate_shard": "simulate",
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(f"reludeath.{_LAZY[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'reludeath' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -14,10 +14,13 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+if TYPE_CHECKING:  # pandas is imported only by jobs that use it
+    import pandas as pd
 
 __all__ = [
     "ShardError",
@@ -72,7 +75,7 @@ def log_to(path: str | os.PathLike) -> None:
 
 def write_table(table: pa.Table | pd.DataFrame, path: str | os.PathLike, metadata: dict) -> None:
     """Write a table to Parquet atomically, with `metadata` stored as JSON under 'reludeath'."""
-    if isinstance(table, pd.DataFrame):
+    if not isinstance(table, pa.Table):  # a pandas DataFrame
         table = pa.Table.from_pandas(table, preserve_index=False)
     existing = table.schema.metadata or {}
     table = table.replace_schema_metadata({**existing, _META_KEY: json.dumps(metadata).encode()})

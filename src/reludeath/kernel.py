@@ -1,9 +1,12 @@
 """The hot loop: forward passes of many small ReLU networks over a batch of points.
 
-Layout: activations are features-major, ``h[neuron, point]``, so the matrix
-product is one small sgemm/dgemm per layer (BLAS, through numba) and every
-other pass runs over data points innermost and vectorizes. Networks are
-independent and run in parallel (``prange``).
+Layout: activations are features-major, ``h[neuron, point]``: every pass runs over data
+points innermost and vectorizes. The layer product, ReLU, survival sums, moments and
+``split`` counts are computed by code specific to the network's width (``kernelgen``: written
+out for n = 5..16, loops over n otherwise), compiled on first use and cached on disk; this
+module holds the public entry points, the outputs' layout and the width-independent helpers.
+Networks are independent and run in threads, each network in one thread, so results do not
+depend on the thread count.
 
 Zero-bias schemes without batch normalization run *compacted*: a dead point's
 output is exactly zero at every later layer, so dead columns are dropped once
@@ -17,9 +20,11 @@ Biased schemes and batch normalization keep every point and are not rescaled.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
+import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 MODE_PLAIN = 0
 MODE_SIGNFLIP = 1
@@ -131,6 +136,18 @@ def _count_positive_columns(z, sign, colsum):
     return count
 
 
+@njit(fastmath=_FAST, nogil=True, cache=True)
+def _first_point(w, b, h, first):
+    """first[i] = relu(b_i + sum_j w_ij h_j0): each row's output at the first point, the shift
+    of its moment sums."""
+    n = w.shape[0]
+    for i in range(n):
+        acc = b[i]
+        for j in range(n):
+            acc += w[i, j] * h[j, 0]
+        first[i] = max(acc, b.dtype.type(0))
+
+
 @njit(nogil=True, cache=True)
 def _moments(shifted, cols, total):
     """(sum_j Var F_j, ||E F||^2) over `total` points from shifted sums over `cols`
@@ -185,147 +202,70 @@ def _compact(h_flat, n, cols, alive):
     return new
 
 
-@njit(nogil=True, cache=True)
 def run_network(
-    x,
-    weights,
-    biases,
-    mode,
-    compact,
-    rescale,
-    eps,
-    collapse_rtol,
-    alive_out,
-    sum_var_out,
-    mean_sq_out,
-    collapsed_out,
-    nonzero_out,
-    flipped_out,
-    log2_scale_out,
-    split_out,
-):
+    x: np.ndarray,
+    weights: np.ndarray,
+    biases: np.ndarray,
+    mode: int,
+    compact: bool,
+    rescale: bool,
+    eps: float,
+    collapse_rtol: float,
+    *outputs: np.ndarray,
+) -> None:
     """Forward one network through every layer and record per-layer statistics.
 
     x: (n, M) data; weights: (depth, n, n); biases: (depth, n), or shape (0, n)
-    for zero-bias schemes. Per layer j it writes: living points A(j); sum_i Var F_i and
+    for zero-bias schemes; outputs: one (depth,) array per OUTPUTS entry, in order.
+    Per layer j it writes: living points A(j); sum_i Var F_i and
     ||E F||^2 over the M points with dead points as zero, in units of
     4**log2_scale; whether the output is constant over the data (collapsed);
     whether it is nonzero anywhere; whether signflip negated the layer; whether the
     layer splits the points alive before it (some neuron > 0 at one, <= 0 at another).
     """
-    n, total = x.shape
-    depth = weights.shape[0]
-    dtype = x.dtype
-    h_flat = np.empty(n * total, dtype=dtype)
-    z_flat = np.empty(n * total, dtype=dtype)
-    h_flat[:] = x.ravel()
-    w = np.empty((n, n), dtype=dtype)
-    colsum = np.empty(total, dtype=dtype)
-    shifted = np.empty((n, 3), dtype=dtype)
-    alive = np.ones(total, dtype=np.bool_)
-    cols = total
-    n_alive = total
-    shift = 0
-    log2_scale = 0
-    has_bias = biases.shape[0] > 0
-    for layer in range(depth):
-        if n_alive == 0 and compact:
-            # Everything is zero from here on: nothing to compute.
-            alive_out[layer:] = 0
-            sum_var_out[layer:] = 0.0
-            mean_sq_out[layer:] = 0.0
-            collapsed_out[layer:] = True
-            nonzero_out[layer:] = False
-            flipped_out[layer:] = False
-            log2_scale_out[layer:] = log2_scale
-            split_out[layer:] = False
-            return
-        factor = math.ldexp(1.0, -shift)
-        for i in range(n):
-            for j in range(n):
-                w[i, j] = weights[layer, i, j] * factor
-        log2_scale += shift
-        h = h_flat[: n * cols].reshape((n, cols))
-        z = z_flat[: n * cols].reshape((n, cols))
-        np.dot(w, h, z)
-        if has_bias:
-            for i in range(n):
-                z[i] += biases[layer, i]
-        if mode == MODE_BATCHNORM:
-            _standardize(z, eps)
-        sign = dtype.type(1.0)
-        if mode == MODE_SIGNFLIP and n_alive > 0:
-            _count_positive_columns(z, sign, colsum)
-            survivors = 0
-            for m in range(cols):
-                survivors += alive[m] and colsum[m] > 0
-            if 2 * (n_alive - survivors) > n_alive:
-                sign = -sign
-        flipped_out[layer] = sign < 0
-        split_out[layer] = _relu_with_sums(z, h, sign, colsum, shifted, alive, n_alive)
-        n_alive = 0
-        for m in range(cols):
-            alive[m] = alive[m] and colsum[m] > 0
-            n_alive += alive[m]
-        alive_out[layer] = n_alive
-        sum_var, mean_sq = _moments(shifted, cols, total)
-        if not math.isfinite(sum_var + mean_sq):
-            raise FloatingPointError("activations overflowed: use float64 or a smaller depth")
-        # The layer's actual output: constant over the data, or zero everywhere?
-        collapsed_out[layer] = sum_var <= collapse_rtol**2 * (sum_var + mean_sq)
-        nonzero_out[layer] = sum_var + mean_sq > 0.0
-        if n_alive < cols and not compact:
-            sum_var, mean_sq = _masked_moments(h, alive)
-        sum_var_out[layer] = sum_var
-        mean_sq_out[layer] = mean_sq
-        log2_scale_out[layer] = log2_scale
-        if rescale and sum_var + mean_sq > 0.0:
-            shift = math.frexp(math.sqrt((sum_var + mean_sq) / n))[1]
-        else:
-            shift = 0
-        if compact and 0 < n_alive < cols and 4 * (cols - n_alive) >= cols:
-            cols = _compact(h_flat, n, cols, alive)
+    run_networks(
+        x[None], weights[None], biases[None], mode, compact, rescale, eps, collapse_rtol,
+        *(out[None] for out in outputs),
+    )  # fmt: skip
 
 
-@njit(parallel=True, nogil=True, cache=True)
 def run_networks(
-    x,
-    weights,
-    biases,
-    mode,
-    compact,
-    rescale,
-    eps,
-    collapse_rtol,
-    alive_out,
-    sum_var_out,
-    mean_sq_out,
-    collapsed_out,
-    nonzero_out,
-    flipped_out,
-    log2_scale_out,
-    split_out,
-):
-    """run_network over the leading (network) axis of every array, in parallel.
+    x: np.ndarray,
+    weights: np.ndarray,
+    biases: np.ndarray,
+    mode: int,
+    compact: bool,
+    rescale: bool,
+    eps: float,
+    collapse_rtol: float,
+    *outputs: np.ndarray,
+) -> None:
+    """run_network over the leading (network) axis of every array, networks in parallel
+    (numba threads).
 
-    biases has shape (T, depth, n), or (T, 0, n) for zero-bias schemes.
+    biases has shape (T, depth, n), or (T, 0, n) for zero-bias schemes; outputs are
+    (T, depth) arrays, one per OUTPUTS entry, in order. The compiled code is specific to
+    the width n (see ``kernelgen``).
     """
-    for t in prange(x.shape[0]):
-        run_network(
-            x[t],
-            weights[t],
-            biases[t],
-            mode,
-            compact,
-            rescale,
-            eps,
-            collapse_rtol,
-            alive_out[t],
-            sum_var_out[t],
-            mean_sq_out[t],
-            collapsed_out[t],
-            nonzero_out[t],
-            flipped_out[t],
-            log2_scale_out[t],
-            split_out[t],
-        )
+    if len(outputs) != len(OUTPUTS):
+        raise TypeError(f"run_networks needs {len(OUTPUTS)} output arrays ({', '.join(OUTPUTS)})")
+    from reludeath import kernelgen
+
+    has_bias = biases.shape[1] > 0
+    run_batch = kernelgen.module(x.shape[1], kernelgen.variant(mode, compact, has_bias)).run_batch
+    args = (int(mode), bool(compact), bool(rescale), float(eps), float(collapse_rtol))
+    networks = x.shape[0]
+    threads = min(numba.get_num_threads(), networks)
+    if threads <= 1:
+        run_batch(x, weights, biases, *args, *outputs)
+        return
+    # Networks are independent: contiguous chunks run in threads (the compiled code
+    # releases the GIL), several per thread to balance networks that die early.
+    bounds = np.linspace(0, networks, min(networks, 4 * threads) + 1).astype(int)
+
+    def chunk(i: int) -> None:
+        part = slice(bounds[i], bounds[i + 1])
+        run_batch(x[part], weights[part], biases[part], *args, *(o[part] for o in outputs))
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(chunk, range(len(bounds) - 1)))

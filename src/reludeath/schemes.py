@@ -61,7 +61,8 @@ class Scheme:
 
     @property
     def dtype(self) -> np.dtype:
-        """Kernel dtype: float32 where rescaling makes it exact, float64 otherwise."""
+        """Kernel dtype: float32 where rescaling makes it exact, float64 otherwise
+        (schemes whose biased activations stay bounded override this: docs/numerics.md)."""
         return np.dtype(np.float64 if self.has_bias else np.float32)
 
     @property
@@ -125,6 +126,13 @@ class IIDBias(IID):
         if self.bias_std == 0:
             raise ValueError("bias_std must be > 0 for iid_bias (use iid for zero bias), got 0")
 
+    @property
+    def dtype(self) -> np.dtype:
+        """float32 while weight_variance <= 2: activations then grow at most linearly in depth
+        (q_k <= q_0 + k * bias_std**2), far inside float32's range; float64 above, where
+        they grow geometrically (docs/numerics.md)."""
+        return np.dtype(np.float32 if self.weight_variance <= 2 else np.float64)
+
 
 @dataclass(frozen=True)
 class BatchNorm(Scheme):
@@ -154,6 +162,12 @@ class RAI(Scheme):
     @property
     def has_bias(self) -> bool:
         return True
+
+    @property
+    def dtype(self) -> np.dtype:
+        """float32: RAI's weights contract and its biases are of order one, so activations stay
+        of order one at any depth (docs/numerics.md)."""
+        return np.dtype(np.float32)
 
     def draw(self, streams: list[np.random.Generator], n: int, depth: int) -> Parameters:
         v = streams[0].standard_normal((depth, n, n + 1)) * (self.sigma / math.sqrt(n))

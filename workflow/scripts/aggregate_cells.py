@@ -1,5 +1,9 @@
 """Sum every shard's per-layer statistics into one row per (scheme, n, k)."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 
 from reludeath import __version__

@@ -1,5 +1,9 @@
 """The grid table: P(alive) with Wilson CI, living fractions, collapse and bounds per cell."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 
 import pandas as pd

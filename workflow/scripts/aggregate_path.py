@@ -1,5 +1,9 @@
 """The path table: P(n(k), k) and P / l with CIs, for n = ceil(n(k, p))."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 
 import pandas as pd

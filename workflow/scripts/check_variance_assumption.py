@@ -1,5 +1,9 @@
 """V(n, k) for iid networks, and the verdict on Sigma(n) = o(2^n) and exponential decay."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 
 import pandas as pd

@@ -1,5 +1,9 @@
 """Explain P / l along the path: split identity, S(n) and c(n), hazard model, legacy fit."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 
 import pandas as pd

@@ -1,5 +1,9 @@
 """Draw one figure (named by params.figure) from the tables given as named inputs."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 
 import pandas as pd

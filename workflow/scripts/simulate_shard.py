@@ -1,5 +1,9 @@
 """Simulate one shard and write it, with its definition as provenance, to Parquet."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 
 from reludeath import ShardSpec, __version__, simulate_shard

@@ -1,5 +1,9 @@
 """Write results/summary.md: the headline numbers of the run."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import json
 import logging
 from pathlib import Path

@@ -1,0 +1,43 @@
+"""A job declared with one thread uses one core: BLAS and numba pools follow limit_threads."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from reludeath.threads import limit_threads
+
+# Run in a fresh interpreter, as a Snakemake job does: cap threads first, then import.
+_JOB = """
+import json, resource, time
+from reludeath.threads import limit_threads
+limit_threads(1)
+import numpy as np
+from reludeath import ShardSpec, simulate_shard
+
+simulate_shard(ShardSpec("iid", 12, 4, 2, 32, seed=0), threads=1)  # compile or load the kernel
+a = np.ones((1024, 1024), np.float32)
+before, start = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+for _ in range(20):
+    a @ a  # a multithreaded BLAS would use every core here
+simulate_shard(ShardSpec("iid", 12, 128, 256, 512, seed=0), threads=1)
+after, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter() - start
+cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+print(json.dumps({"cpu": cpu, "wall": wall}))
+"""
+
+
+def test_one_thread_job_uses_one_core():
+    done = subprocess.run(
+        [sys.executable, "-c", _JOB], capture_output=True, text=True, timeout=600, check=True
+    )
+    usage = json.loads(done.stdout.strip().splitlines()[-1])
+    assert usage["wall"] > 0.2, usage  # enough work to measure
+    assert usage["cpu"] / usage["wall"] <= 1.15, usage
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
+def test_limit_threads_refuses_bad_counts(bad):
+    with pytest.raises(ValueError, match="threads must be an integer >= 1"):
+        limit_threads(bad)
