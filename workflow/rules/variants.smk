@@ -36,33 +36,30 @@ rule variant_table:
         "../scripts/variant_table.py"
 
 
-for variant_name in VARIANTS:
-
-    rule:
-        name:
-            f"plot_variants_{variant_name}"
-        input:
-            f"results/variants/{variant_name}.parquet",
-        output:
-            [
-                report(
-                    f"results/figures/variants_{variant_name}.{ext}",
-                    caption=f"../report/variants_{variant_name}.rst",
-                    category="Architecture variants",
-                )
-                for ext in FIGURES_CONFIG["formats"]
-            ],
-        log:
-            f"results/logs/plot_variants_{variant_name}.log",
-        benchmark:
-            f"results/benchmarks/plot_variants_{variant_name}.tsv"
-        conda:
-            "../envs/reludeath.yaml"
-        params:
-            variant=variant_name,
-            dpi=FIGURES_CONFIG["dpi"],
-        script:
-            "../scripts/plot_variant.py"
+# All figures in one job: importing the plotting stack once is most of a figure's cost.
+rule plot_variants:
+    input:
+        **{variant: f"results/variants/{variant}.parquet" for variant in VARIANTS},
+    output:
+        [
+            report(
+                f"results/figures/variants_{variant}.{ext}",
+                caption=f"../report/variants_{variant}.rst",
+                category="Architecture variants",
+            )
+            for variant in VARIANTS
+            for ext in FIGURES_CONFIG["formats"]
+        ],
+    log:
+        "results/logs/plot_variants.log",
+    benchmark:
+        "results/benchmarks/plot_variants.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    params:
+        dpi=FIGURES_CONFIG["dpi"],
+    script:
+        "../scripts/plot_variant.py"
 
 
 rule variant_claims:

@@ -1,6 +1,7 @@
-"""Draw one architecture variant's figure (params.variant) from its table."""
+"""Draw each architecture variant's figure, results/figures/variants_<variant>.<ext>."""
 
 import logging
+from pathlib import Path
 
 import pandas as pd
 
@@ -10,7 +11,8 @@ from reludeath.variants import plots
 
 log_to(snakemake.log[0])
 
-table = pd.read_parquet(snakemake.input[0])
+tables = {name: pd.read_parquet(path) for name, path in snakemake.input.items()}
 for path in snakemake.output:
-    save_figure(plots.FIGURES[snakemake.params.variant](table), path, dpi=snakemake.params.dpi)
+    variant = Path(path).stem.removeprefix("variants_")
+    save_figure(plots.FIGURES[variant](tables[variant]), path, dpi=snakemake.params.dpi)
     logging.info("wrote %s", path)
