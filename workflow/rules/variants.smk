@@ -23,15 +23,15 @@ wildcard_constraints:
 rule variant_table:
     output:
         "results/variants/{variant}.parquet",
-    params:
-        section=lambda wildcards: config["variants"][wildcards.variant],
-        seed=config["seed"],
     log:
         "results/logs/variant_table_{variant}.log",
     benchmark:
         "results/benchmarks/variant_table_{variant}.tsv"
     conda:
         "../envs/reludeath.yaml"
+    params:
+        section=lambda wildcards: config["variants"][wildcards.variant],
+        seed=config["seed"],
     script:
         "../scripts/variant_table.py"
 
@@ -68,14 +68,16 @@ rule variant_claims:
     output:
         claims="results/variants/claims.parquet",
         summary="results/variants/summary.md",
-    params:
-        depth={variant: config["variants"][variant].get("depth") for variant in VARIANTS},
     log:
         "results/logs/variant_claims.log",
     benchmark:
         "results/benchmarks/variant_claims.tsv"
     conda:
         "../envs/reludeath.yaml"
+    params:
+        depth={
+            variant: config["variants"][variant].get("depth") for variant in VARIANTS
+        },
     script:
         "../scripts/variant_claims.py"
 
