@@ -9,6 +9,11 @@ from reludeath.variants.claims import conv_hazards, residual_checks, skip_checks
 __all__ = ["variants_markdown"]
 
 
+def _num(value: float, spec: str) -> str:
+    """value formatted with spec, or a dash where it is undefined (NaN)."""
+    return "-" if pd.isna(value) else format(value, spec)
+
+
 def _conv_lines(conv: pd.DataFrame) -> list[str]:
     h = conv_hazards(conv)
     lines = [
@@ -21,8 +26,8 @@ def _conv_lines(conv: pd.DataFrame) -> list[str]:
     for r in h.itertuples():
         lines.append(
             f"| {r.dims} | {r.channels} | {r.kernel} | {r.size} | {r.images} | "
-            f"{r.late_deaths:.0f} / {r.late_at_risk:.0f} | {r.late_rate:.4f} | "
-            f"{r.late_hazard:.4f} | {r.late_z:+.1f} | {r.sigma_plateau:.3f} | "
+            f"{r.late_deaths:.0f} / {r.late_at_risk:.0f} | {_num(r.late_rate, '.4f')} | "
+            f"{r.late_hazard:.4f} | {_num(r.late_z, '+.1f')} | {_num(r.sigma_plateau, '.3f')} | "
             f"{'yes' if r.reduces_to_fc else 'no'} |"
         )
     return lines
@@ -31,6 +36,24 @@ def _conv_lines(conv: pd.DataFrame) -> list[str]:
 def _residual_lines(residual: pd.DataFrame) -> list[str]:
     r = residual_checks(residual)
     lines = []
+    r1 = residual[residual.block == "r1"]
+    if len(r1):
+        lines += [
+            "Residual R1 (h + relu(A h)): blocked (point, layer) pairs against 2^-n, and layers "
+            "blocked for every point:",
+            "",
+            "| n | M | k | blocked fraction | 2^-n | P(layer k blocked for all) | "
+            "P(no layer blocked) | l(n, k) |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        depth = int(r1.k.max())
+        for row in r1[r1.k.isin({1, depth // 8, depth // 2, depth})].itertuples():
+            lines.append(
+                f"| {row.n} | {row.data_points} | {row.k} | {row.blocked_fraction:.4f} | "
+                f"{2.0**-row.n:.4f} | {row.p_layer_blocked:.3f} | {row.p_no_layer_blocked:.3f} | "
+                f"{row.lower_bound:.3f} |"
+            )
+        lines.append("")
     if "r2_last" in r:
         lines += [
             "Residual R2 blocks against plain FC of k + 1 layers:",
@@ -63,6 +86,23 @@ def _skip_lines(skip: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _leaky_lines(leaky: pd.DataFrame) -> list[str]:
+    depth = int(leaky.k.max())
+    rows = leaky[leaky.k.isin({depth // 4, depth})]
+    lines = [
+        "Leaky ReLU: P(some point never weak) against l(n, k):",
+        "",
+        "| n | slope | M | k | P | never-weak fraction | l(n, k) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows.itertuples():
+        lines.append(
+            f"| {r.n} | {r.slope:g} | {r.data_points} | {r.k} | {r.p_alive:.3f} | "
+            f"{r.living_fraction:.3f} | {r.lower_bound:.3f} |"
+        )
+    return lines
+
+
 def variants_markdown(tables: dict[str, pd.DataFrame], claims: pd.DataFrame) -> str:
     """Markdown: each claim's verdict and measurement, then the key numbers per variant."""
     lines = [
@@ -73,7 +113,13 @@ def variants_markdown(tables: dict[str, pd.DataFrame], claims: pd.DataFrame) -> 
     ]
     for row in claims.itertuples():
         lines.append(f"- **{row.claim_id}: {row.verdict}.** {row.claim}. Measured: {row.measured}.")
-    for name, draw in (("conv", _conv_lines), ("residual", _residual_lines), ("skip", _skip_lines)):
+    sections = (
+        ("conv", _conv_lines),
+        ("residual", _residual_lines),
+        ("skip", _skip_lines),
+        ("leaky", _leaky_lines),
+    )
+    for name, draw in sections:
         if name in tables:
             lines += ["", *draw(tables[name])]
     return "\n".join(lines) + "\n"
