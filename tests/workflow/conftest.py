@@ -23,6 +23,8 @@ TINY = {
     "data_points": 32,
     "shard_networks": 200,
     "path": {"p": [0.25, 0.5, 0.75], "depth": 12},
+    # Architecture variants: off here to keep TINY fast (tests/workflow/test_variants_workflow.py).
+    "variants": {name: {"enabled": False} for name in ("conv", "residual", "skip", "leaky")},
 }
 
 # Shard directories: a scheme's name, with its options for schemes that take options.

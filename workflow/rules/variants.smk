@@ -1,0 +1,93 @@
+# Architecture variants of the paper's section 8 (docs/variants.md): one job per enabled
+# variant simulates its grid and writes its table; one figure per variant; claims and a
+# summary section from all of them. A variant's job reruns when its config section changes.
+from reludeath.variants.grid import check_grids, enabled_variants
+
+try:
+    check_grids(config["variants"])
+except ValueError as error:
+    raise WorkflowError(f"{error}\nSee config/README.md for every key.") from None
+
+VARIANTS = enabled_variants(config)
+VARIANT_FIGURES = [
+    f"results/figures/variants_{variant}.{ext}"
+    for variant in VARIANTS
+    for ext in FIGURES_CONFIG["formats"]
+]
+
+
+wildcard_constraints:
+    variant="conv|residual|skip|leaky",
+
+
+rule variant_table:
+    output:
+        "results/variants/{variant}.parquet",
+    log:
+        "results/logs/variant_table_{variant}.log",
+    benchmark:
+        "results/benchmarks/variant_table_{variant}.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    params:
+        section=lambda wildcards: config["variants"][wildcards.variant],
+        seed=config["seed"],
+    script:
+        "../scripts/variant_table.py"
+
+
+# All figures in one job: importing the plotting stack once is most of a figure's cost.
+rule plot_variants:
+    input:
+        **{variant: f"results/variants/{variant}.parquet" for variant in VARIANTS},
+    output:
+        [
+            report(
+                f"results/figures/variants_{variant}.{ext}",
+                caption=f"../report/variants_{variant}.rst",
+                category="Architecture variants",
+            )
+            for variant in VARIANTS
+            for ext in FIGURES_CONFIG["formats"]
+        ],
+    log:
+        "results/logs/plot_variants.log",
+    benchmark:
+        "results/benchmarks/plot_variants.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    params:
+        dpi=FIGURES_CONFIG["dpi"],
+    script:
+        "../scripts/plot_variant.py"
+
+
+rule variant_claims:
+    input:
+        **{variant: f"results/variants/{variant}.parquet" for variant in VARIANTS},
+    output:
+        claims="results/variants/claims.parquet",
+        summary="results/variants/summary.md",
+    log:
+        "results/logs/variant_claims.log",
+    benchmark:
+        "results/benchmarks/variant_claims.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    params:
+        depth={
+            variant: config["variants"][variant].get("depth") for variant in VARIANTS
+        },
+    script:
+        "../scripts/variant_claims.py"
+
+
+if VARIANTS:
+    FAMILY_TARGETS += [
+        *(f"results/variants/{variant}.parquet" for variant in VARIANTS),
+        *VARIANT_FIGURES,
+        "results/variants/claims.parquet",
+        "results/variants/summary.md",
+    ]
+    CLAIM_TABLES += ["results/variants/claims.parquet"]
+    SUMMARY_SECTIONS += ["results/variants/summary.md"]

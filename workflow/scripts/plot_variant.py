@@ -1,0 +1,18 @@
+"""Draw each architecture variant's figure, results/figures/variants_<variant>.<ext>."""
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from reludeath.io import log_to
+from reludeath.plots import save_figure
+from reludeath.variants import plots
+
+log_to(snakemake.log[0])
+
+tables = {name: pd.read_parquet(path) for name, path in snakemake.input.items()}
+for path in snakemake.output:
+    variant = Path(path).stem.removeprefix("variants_")
+    save_figure(plots.FIGURES[variant](tables[variant]), path, dpi=snakemake.params.dpi)
+    logging.info("wrote %s", path)
