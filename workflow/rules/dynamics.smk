@@ -1,0 +1,113 @@
+# Training dynamics beyond initialization (docs/dynamics.md): Douglas & Yu's single-unit LMS
+# (dy) and Arnekvist et al.'s target scale and momentum (ar). Each experiment writes its
+# tables under results/dynamics/, each figure has its report caption; the family adds its
+# claims and a "Beyond initialization" section to the summary.
+
+DY = config["dy"]
+AR = config["ar"]
+DYN_DIR = "results/dynamics"
+
+# experiment -> (runs?, its tables, threads)
+DYN_EXPERIMENTS = {
+    "dy_lms": (DY["enabled"], ["curves", "theory", "modes"], 2),
+    "dy_act_init": (DY["enabled"] and DY["act_init"]["enabled"], ["act_init"], 1),
+    "ar_eigen": (AR["enabled"] and AR["eigen"]["enabled"], ["eigen"], 1),
+    "ar_trajectory": (AR["enabled"] and AR["trajectory"]["enabled"], ["trajectory"], 1),
+    "ar_field": (AR["enabled"] and AR["field"]["enabled"], ["field"], 1),
+    "ar_basins": (
+        AR["enabled"] and AR["basins"]["enabled"],
+        ["basins", "basin_summary"],
+        2,
+    ),
+    "ar_regression": (AR["enabled"] and AR["regression"]["enabled"], ["regression"], 1),
+}
+# figure -> (experiment, tables it reads)
+DYN_FIGURES = {
+    "dy_fig6_7": ("dy_lms", ["curves", "theory"]),
+    "dy_act_init": ("dy_act_init", ["act_init"]),
+    "ar_eigen": ("ar_eigen", ["eigen"]),
+    "ar_trajectory": ("ar_trajectory", ["trajectory"]),
+    "ar_field": ("ar_field", ["field"]),
+    "ar_basins_gamma": ("ar_basins", ["basins", "basin_summary"]),
+    "ar_basins_beta": ("ar_basins", ["basins", "basin_summary"]),
+    "ar_regression": ("ar_regression", ["regression"]),
+}
+DYN_RUN = [name for name, (runs, _, _) in DYN_EXPERIMENTS.items() if runs]
+
+
+def dyn_table(experiment, table):
+    return f"{DYN_DIR}/{experiment[:2]}/{table}.parquet"
+
+
+def dyn_tables():
+    """{table: path} of every experiment that runs."""
+    return {
+        table: dyn_table(name, table)
+        for name in DYN_RUN
+        for table in DYN_EXPERIMENTS[name][1]
+    }
+
+
+for dyn_name in DYN_RUN:
+
+    rule:
+        name:
+            dyn_name
+        output:
+            **{
+                table: dyn_table(dyn_name, table)
+                for table in DYN_EXPERIMENTS[dyn_name][1]
+            },
+        log:
+            f"results/logs/{dyn_name}.log",
+        benchmark:
+            f"results/benchmarks/{dyn_name}.tsv"
+        conda:
+            "../envs/reludeath.yaml"
+        threads: DYN_EXPERIMENTS[dyn_name][2]
+        params:
+            experiment=dyn_name,
+            section=DY if dyn_name.startswith("dy") else AR,
+            seed=config["seed"],
+        script:
+            "../scripts/dynamics_experiment.py"
+
+
+for dyn_figure, (dyn_source, dyn_inputs) in DYN_FIGURES.items():
+    if dyn_source in DYN_RUN:
+
+        rule:
+            name:
+                f"plot_{dyn_figure}"
+            input:
+                **{table: dyn_table(dyn_source, table) for table in dyn_inputs},
+            output:
+                [
+                    report(
+                        f"{DYN_DIR}/figures/{dyn_figure}.{ext}",
+                        caption=f"../report/dynamics/{dyn_figure}.rst",
+                        category="Beyond initialization",
+                    )
+                    for ext in FIGURES_CONFIG["formats"]
+                ],
+            log:
+                f"results/logs/plot_{dyn_figure}.log",
+            benchmark:
+                f"results/benchmarks/plot_{dyn_figure}.tsv"
+            conda:
+                "../envs/reludeath.yaml"
+            params:
+                figure=dyn_figure,
+                dpi=FIGURES_CONFIG["dpi"],
+                section=AR,
+            script:
+                "../scripts/dynamics_plot.py"
+
+
+DYN_FIGURE_FILES = [
+    f"{DYN_DIR}/figures/{name}.{ext}"
+    for name, (source, _) in DYN_FIGURES.items()
+    if source in DYN_RUN
+    for ext in FIGURES_CONFIG["formats"]
+]
+FAMILY_TARGETS += list(dyn_tables().values()) + DYN_FIGURE_FILES
