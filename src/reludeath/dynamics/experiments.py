@@ -9,9 +9,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from reludeath.dynamics import experiment_seed, lms
+from scipy.special import ndtr
 
-__all__ = ["dy_act_init", "dy_lms", "run_experiment"]
+from reludeath.dynamics import experiment_seed, lms, momentum
+from reludeath.stats import wilson_interval
+
+__all__ = [
+    "ar_basins",
+    "ar_eigen",
+    "ar_field",
+    "ar_trajectory",
+    "basin_starts",
+    "dy_act_init",
+    "dy_lms",
+    "run_experiment",
+]
 
 MODELS = ("analysis", "original")
 
@@ -101,10 +113,139 @@ def dy_act_init(cfg: dict, seed: int) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
+def ar_eigen(ar: dict) -> pd.DataFrame:
+    """AR-A (Fig 2 left): both eigenvalues of A(eta, beta) on an even grid of beta in [0, 1)."""
+    eta = float(ar["eta"])
+    betas = np.arange(ar["eigen"]["betas"]) / ar["eigen"]["betas"]
+    l1, l2 = momentum.eigenvalues(eta, betas)
+    return pd.DataFrame(
+        {
+            "eta": eta,
+            "beta": betas,
+            "l1_re": l1.real,
+            "l1_im": l1.imag,
+            "l2_re": l2.real,
+            "l2_im": l2.imag,
+            "abs_max": np.maximum(np.abs(l1), np.abs(l2)),
+            "is_complex": np.abs(l1.imag) > 0,
+        }
+    )
+
+
+def ar_trajectory(ar: dict) -> pd.DataFrame:
+    """AR-B (Fig 2 right): b/|w| along affine momentum descent, one run per beta."""
+    cfg = ar["trajectory"]
+    rows = []
+    for beta in cfg["betas"]:
+        w, b = momentum.affine_descent(
+            cfg["w0"], cfg["b0"], cfg["gamma"], cfg["delta"], ar["eta"], beta, cfg["steps"]
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = b / np.abs(w)
+        rows.append(
+            pd.DataFrame({"beta": beta, "t": np.arange(len(w)), "w": w, "b": b, "ratio": ratio})
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def ar_field(ar: dict) -> pd.DataFrame:
+    """AR-C (Fig 3): the ReLU gradient on a grid of (w, b), per target scale gamma."""
+    cfg = ar["field"]
+    axis = np.linspace(-cfg["lim"], cfg["lim"], cfg["grid"])
+    w, b = (v.ravel() for v in np.meshgrid(axis, axis))
+    rows = []
+    for gamma in cfg["gammas"]:
+        g_w, g_b = momentum.relu_gradient_1d(w, b, gamma, cfg["delta"])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s = np.where(w != 0, b / np.abs(w), np.sign(b) * np.inf)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "gamma": gamma,
+                    "w": w,
+                    "b": b,
+                    "g_w": g_w,
+                    "g_b": g_b,
+                    "grad_norm": np.hypot(g_w, g_b),
+                    "s": s,
+                    "p_active": ndtr(s),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def basin_starts(grid: int, lim: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cell-centred grid x grid starts on [-lim, lim]^2 (never w = 0 for even grid)."""
+    axis = -lim + (np.arange(grid) + 0.5) * 2 * lim / grid
+    w, b = np.meshgrid(axis, axis)
+    return w.ravel(), b.ravel()
+
+
+def classify(
+    w: np.ndarray, b: np.ndarray, gamma: float, delta: float, eps_dead: float, r_opt: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(p_active_end, outcome): 'optimum' within r_opt gamma of (gamma, delta), else 'dead'
+    if Phi(b/|w|) < eps_dead, else 'other'."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_active = ndtr(np.where(w != 0, b / np.abs(w), np.sign(b) * np.inf))
+    optimum = np.hypot(w - gamma, b - delta) <= r_opt * gamma
+    outcome = np.where(optimum, "optimum", np.where(p_active < eps_dead, "dead", "other"))
+    return p_active, outcome
+
+
+def ar_basins(ar: dict) -> dict[str, pd.DataFrame]:
+    """AR-D (Fig 4: each gamma, beta = 0) and AR-E (Fig 5: each beta, gamma = momentum_gamma):
+    the end point and outcome of ReLU momentum descent from every start of the grid."""
+    cfg = ar["basins"]
+    runs = [(float(g), 0.0) for g in cfg["gammas"]]
+    runs += [(float(cfg["momentum_gamma"]), float(b)) for b in cfg["betas"]]
+    runs = list(dict.fromkeys(runs))
+    w0, b0 = basin_starts(cfg["grid"], cfg["lim"])
+    delta = 0.0
+    rows, summary = [], []
+    for gamma, beta in runs:
+        tol = cfg["tol"] * (gamma if cfg["tol_relative"] else 1.0)
+        w, b, iters = momentum.descend(w0, b0, gamma, delta, ar["eta"], beta, tol, cfg["max_iter"])
+        p_active, outcome = classify(w, b, gamma, delta, cfg["eps_dead"], cfg["r_opt"])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "gamma": gamma,
+                    "beta": beta,
+                    "w0": w0,
+                    "b0": b0,
+                    "w_end": w,
+                    "b_end": b,
+                    "iters": iters,
+                    "p_active_end": p_active,
+                    "outcome": outcome,
+                }
+            )
+        )
+        n = len(w0)
+        row = {"gamma": gamma, "beta": beta, "n_points": n}
+        for name in ("optimum", "dead", "other"):
+            hits = int(np.sum(outcome == name))
+            low, high = wilson_interval(hits, n)
+            row |= {f"frac_{name}": hits / n, f"{name}_low": low, f"{name}_high": high}
+        row["max_iter_reached"] = int(np.sum(iters >= cfg["max_iter"]))
+        summary.append(row)
+    return {"basins": pd.concat(rows, ignore_index=True), "basin_summary": pd.DataFrame(summary)}
+
+
 def run_experiment(name: str, section: dict, seed: int) -> dict[str, pd.DataFrame]:
     """The tables of experiment `name` from its config section (`dy` or `ar`)."""
     if name == "dy_lms":
         return dy_lms(section, seed)
     if name == "dy_act_init":
         return {"act_init": dy_act_init(section["act_init"], seed)}
+    if name == "ar_eigen":
+        return {"eigen": ar_eigen(section)}
+    if name == "ar_trajectory":
+        return {"trajectory": ar_trajectory(section)}
+    if name == "ar_field":
+        return {"field": ar_field(section)}
+    if name == "ar_basins":
+        return ar_basins(section)
     raise ValueError(f"unknown dynamics experiment {name!r}")
