@@ -111,3 +111,28 @@ DYN_FIGURE_FILES = [
     for ext in FIGURES_CONFIG["formats"]
 ]
 FAMILY_TARGETS += list(dyn_tables().values()) + DYN_FIGURE_FILES
+
+
+if DYN_RUN:
+
+    rule dynamics_report:
+        input:
+            **dyn_tables(),
+        output:
+            claims="results/dynamics/claims.parquet",
+            section="results/dynamics/summary.md",
+        log:
+            "results/logs/dynamics_report.log",
+        benchmark:
+            "results/benchmarks/dynamics_report.tsv"
+        conda:
+            "../envs/reludeath.yaml"
+        params:
+            dy=DY,
+            ar=AR,
+        script:
+            "../scripts/dynamics_report.py"
+
+    CLAIM_TABLES += ["results/dynamics/claims.parquet"]
+    FAMILY_TARGETS += ["results/dynamics/claims.parquet", "results/dynamics/summary.md"]
+    SUMMARY_SECTIONS += ["results/dynamics/summary.md"]

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
 from scipy.special import ndtr
 
-from reludeath.dynamics import experiment_seed, lms, momentum
+from reludeath.dynamics import experiment_seed, lms, momentum, regression
 from reludeath.stats import wilson_interval
 
 __all__ = [
     "ar_basins",
     "ar_eigen",
     "ar_field",
+    "ar_regression",
     "ar_trajectory",
     "basin_starts",
     "dy_act_init",
@@ -234,6 +234,43 @@ def ar_basins(ar: dict) -> dict[str, pd.DataFrame]:
     return {"basins": pd.concat(rows, ignore_index=True), "basin_summary": pd.DataFrame(summary)}
 
 
+def ar_regression(ar: dict, seed: int) -> pd.DataFrame:
+    """AR-G: the Fig 1 surrogate; one training run per (optimizer, gamma, delta, seed).
+
+    The data of replicate s are the same for every setting; so are the initial weights and
+    mini-batches (common random numbers), and only the target's scale and shift change."""
+    cfg = ar["regression"]
+    rows = []
+    for rep in range(cfg["seeds"]):
+        x, y_star = regression.synthetic_data(
+            cfg["n_in"], cfg["n_train"], np.random.default_rng(experiment_seed(seed, "ar_g", rep))
+        )
+        for optimizer in cfg["optimizers"]:
+            lr = cfg["lr_adam"] if optimizer == "adam" else cfg["lr_sgd"]
+            for gamma in cfg["gammas"]:
+                for delta in cfg["deltas"]:
+                    rng = np.random.default_rng(experiment_seed(seed, "ar_g_train", rep))
+                    out = regression.train(
+                        x, gamma * y_star + delta, optimizer, rng, width=cfg["width"],
+                        steps=cfg["steps"], batch=cfg["batch"], n_eval=cfg["n_eval"], lr=lr,
+                        momentum=cfg["momentum"], record_every=cfg["record_every"],
+                    )  # fmt: skip
+                    rows.append(
+                        pd.DataFrame(
+                            {
+                                "optimizer": optimizer,
+                                "gamma": gamma,
+                                "delta": delta,
+                                "seed": rep,
+                                "step": out["step"],
+                                "mse_z": out["mse"] / gamma**2,
+                                "dead_frac": out["dead_frac"],
+                            }
+                        )
+                    )
+    return pd.concat(rows, ignore_index=True)
+
+
 def run_experiment(name: str, section: dict, seed: int) -> dict[str, pd.DataFrame]:
     """The tables of experiment `name` from its config section (`dy` or `ar`)."""
     if name == "dy_lms":
@@ -248,4 +285,6 @@ def run_experiment(name: str, section: dict, seed: int) -> dict[str, pd.DataFram
         return {"field": ar_field(section)}
     if name == "ar_basins":
         return ar_basins(section)
+    if name == "ar_regression":
+        return {"regression": ar_regression(section, seed)}
     raise ValueError(f"unknown dynamics experiment {name!r}")

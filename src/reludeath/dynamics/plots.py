@@ -88,7 +88,7 @@ def ar_eigen(eigen: pd.DataFrame) -> Figure:
     """AR Fig 2 left: loci of both eigenvalues in the complex plane as beta runs over [0, 1)."""
     sns.set_theme(style="whitegrid")
     fig, ax = plt.subplots(figsize=(5, 4.5))
-    for part, ls in (("l1", "-"), ("l2", "--")):
+    for part in ("l1", "l2"):
         sc = ax.scatter(eigen[f"{part}_re"], eigen[f"{part}_im"], c=eigen.beta, s=4,
                         cmap="viridis", vmin=0, vmax=1)  # fmt: skip
     theta = np.linspace(0, 2 * np.pi, 200)
@@ -202,6 +202,39 @@ def ar_basins_beta(basins: pd.DataFrame, basin_summary: pd.DataFrame, gamma: flo
     return _basin_panels(
         basins, basin_summary, runs, f"AR-E (Fig 5): basins with momentum, gamma = {gamma:g}"
     )
+
+
+def ar_regression(regression: pd.DataFrame) -> Figure:
+    """AR Fig 1 surrogate: error over gamma^2 and dead fraction at the last step, against gamma
+    (per optimizer) and against delta; dead fraction over training steps."""
+    sns.set_theme(style="whitegrid")
+    last = regression[regression.step == regression.step.max()]
+    fig, axes = plt.subplots(2, 2, figsize=(9, 6.5))
+    opts = sorted(set(regression.optimizer))
+    colors = dict(zip(opts, sns.color_palette("colorblind", len(opts)), strict=True))
+    at0 = last[last.delta == last.delta.min()]
+    for opt in opts:
+        t = at0[at0.optimizer == opt].groupby("gamma")[["mse_z", "dead_frac"]].mean()
+        axes[0][0].plot(t.index, t.mse_z, "o-", color=colors[opt], label=opt)
+        axes[1][0].plot(t.index, t.dead_frac, "o-", color=colors[opt], label=opt)
+        d = last[last.optimizer == opt].groupby("delta")["mse_z"].mean()
+        axes[0][1].plot(d.index, d.values, "o-", color=colors[opt], label=opt)
+        for gamma in sorted(set(regression.gamma)):
+            r = regression[(regression.optimizer == opt) & (regression.gamma == gamma)]
+            r = r.groupby("step").dead_frac.mean()
+            ls = "-" if gamma == min(regression.gamma) else ":"
+            axes[1][1].plot(
+                r.index, r.values, ls, color=colors[opt], label=f"{opt}, gamma={gamma:g}"
+            )
+    axes[0][0].set(xscale="log", yscale="log", xlabel="gamma", ylabel="MSE / gamma^2")
+    axes[0][1].set(yscale="log", xlabel="delta", ylabel="MSE / gamma^2")
+    axes[1][0].set(xscale="log", xlabel="gamma", ylabel="dead fraction (last step)")
+    axes[1][1].set(xlabel="step", ylabel="dead fraction")
+    axes[0][0].legend(fontsize=8)
+    axes[1][1].legend(fontsize=7)
+    fig.suptitle("AR-G: synthetic surrogate of Fig 1 (not the paper's UCI data)", fontsize=10)
+    fig.tight_layout()
+    return fig
 
 
 def draw(name: str, tables: dict[str, pd.DataFrame], ar: dict | None = None) -> Figure:
