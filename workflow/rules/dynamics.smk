@@ -73,35 +73,41 @@ for dyn_name in DYN_RUN:
             "../scripts/dynamics_experiment.py"
 
 
-for dyn_figure, (dyn_source, dyn_inputs) in DYN_FIGURES.items():
-    if dyn_source in DYN_RUN:
+DYN_PLOTTED = [name for name, (source, _) in DYN_FIGURES.items() if source in DYN_RUN]
 
-        rule:
-            name:
-                f"plot_{dyn_figure}"
-            input:
-                **{table: dyn_table(dyn_source, table) for table in dyn_inputs},
-            output:
-                [
-                    report(
-                        f"{DYN_DIR}/figures/{dyn_figure}.{ext}",
-                        caption=f"../report/dynamics/{dyn_figure}.rst",
-                        category="Beyond initialization",
-                    )
-                    for ext in FIGURES_CONFIG["formats"]
-                ],
-            log:
-                f"results/logs/plot_{dyn_figure}.log",
-            benchmark:
-                f"results/benchmarks/plot_{dyn_figure}.tsv"
-            conda:
-                "../envs/reludeath.yaml"
-            params:
-                figure=dyn_figure,
-                dpi=FIGURES_CONFIG["dpi"],
-                section=AR,
-            script:
-                "../scripts/dynamics_plot.py"
+if DYN_PLOTTED:
+
+    # One job draws every dynamics figure (imports once); each figure has its caption.
+    rule plot_dynamics:
+        input:
+            **{
+                table: dyn_table(DYN_FIGURES[name][0], table)
+                for name in DYN_PLOTTED
+                for table in DYN_FIGURES[name][1]
+            },
+        output:
+            [
+                report(
+                    f"{DYN_DIR}/figures/{name}.{ext}",
+                    caption=f"../report/dynamics/{name}.rst",
+                    category="Beyond initialization",
+                )
+                for name in DYN_PLOTTED
+                for ext in FIGURES_CONFIG["formats"]
+            ],
+        log:
+            "results/logs/plot_dynamics.log",
+        benchmark:
+            "results/benchmarks/plot_dynamics.tsv"
+        conda:
+            "../envs/reludeath.yaml"
+        params:
+            figures={name: DYN_FIGURES[name][1] for name in DYN_PLOTTED},
+            formats=FIGURES_CONFIG["formats"],
+            dpi=FIGURES_CONFIG["dpi"],
+            section=AR,
+        script:
+            "../scripts/dynamics_plot.py"
 
 
 DYN_FIGURE_FILES = [
@@ -134,5 +140,8 @@ if DYN_RUN:
             "../scripts/dynamics_report.py"
 
     CLAIM_TABLES += ["results/dynamics/claims.parquet"]
-    FAMILY_TARGETS += ["results/dynamics/claims.parquet", "results/dynamics/summary.md"]
+    FAMILY_TARGETS += [
+        "results/dynamics/claims.parquet",
+        "results/dynamics/summary.md",
+    ]
     SUMMARY_SECTIONS += ["results/dynamics/summary.md"]

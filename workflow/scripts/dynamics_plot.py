@@ -1,4 +1,4 @@
-"""Draw one dynamics figure (params.figure) from the tables given as named inputs."""
+"""Draw every dynamics figure (params.figures: name -> its tables) from the named inputs."""
 
 import logging
 
@@ -11,7 +11,10 @@ from reludeath.plots import save_figure
 log_to(snakemake.log[0])
 
 tables = {name: pd.read_parquet(path) for name, path in snakemake.input.items()}
-fig = plots.draw(snakemake.params.figure, tables, snakemake.params.section)
-for path in snakemake.output:
-    save_figure(fig, path, dpi=snakemake.params.dpi)
-    logging.info("wrote %s", path)
+for figure, needs in snakemake.params.figures.items():
+    fig = plots.draw(figure, {name: tables[name] for name in needs}, snakemake.params.section)
+    for ext in snakemake.params.formats:
+        path = f"results/dynamics/figures/{figure}.{ext}"
+        assert path in snakemake.output, path
+        save_figure(fig, path, dpi=snakemake.params.dpi)
+        logging.info("wrote %s", path)
