@@ -23,6 +23,9 @@ TINY = {
     "data_points": 32,
     "shard_networks": 200,
     "path": {"p": [0.25, 0.5, 0.75], "depth": 12},
+    # training dynamics: off here; tests/workflow/test_dynamics_workflow.py runs them small
+    "dy": {"enabled": False},
+    "ar": {"enabled": False},
 }
 
 # The rules after the shards: what a change to the shards reruns (plus Snakemake's `all`).
