@@ -67,12 +67,7 @@ BAD_CONFIGS = [
     ("ar-gamma-zero", {"ar": {"field": {"gammas": [0]}}}, "'ar.field.gammas[0]'", "a number > 0"),
     ("ar-steps-negative", {"ar": {"trajectory": {"steps": -1}}}, "'ar.trajectory.steps'", ">= 1"),
     ("ar-reg-steps-zero", {"ar": {"regression": {"steps": 0}}}, "'ar.regression.steps'", ">= 1"),
-    (
-        "ar-optimizer-unknown",
-        {"ar": {"regression": {"optimizers": ["rmsprop"]}}},
-        "'ar.regression.optimizers[0]'",
-        "'adam'",
-    ),  # fmt: skip
+    ("ar-optimizer-bad", {"ar": {"regression": {"optimizers": ["x"]}}}, "optimizers[0]", "'adam'"),
     ("ar-enabled-string", {"ar": {"enabled": "no"}}, "'ar.enabled'", "true or false"),
 ]
 
