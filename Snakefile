@@ -13,6 +13,7 @@ include: "workflow/rules/simulate.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/fit.smk"
 include: "workflow/rules/plots.smk"
+include: "workflow/rules/dynamics_setup.smk"
 include: "workflow/rules/dynamics.smk"
 include: "workflow/rules/summary.smk"
 
