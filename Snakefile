@@ -14,6 +14,8 @@ include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/fit.smk"
 include: "workflow/rules/plots.smk"
 include: "workflow/rules/variants.smk"
+include: "workflow/rules/dynamics_setup.smk"
+include: "workflow/rules/dynamics.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/summary.smk"
 

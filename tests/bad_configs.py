@@ -8,6 +8,7 @@ from __future__ import annotations
 DELETE = object()
 SCHEMES = "'iid', 'iid_bias', 'batchnorm', 'signflip', 'rai'"
 OPEN_UNIT = "a number in the open interval (0, 1)"
+HALF_OPEN = "a number in the half-open interval [0, 1)"
 
 # (id, overrides, key named, allowed values named)
 BAD_CONFIGS = [
@@ -58,6 +59,28 @@ BAD_CONFIGS = [
     ("shared-data-string", {"shared_data": "yes"}, "'shared_data'", "true or false"),
     ("format-unknown", {"figures": {"formats": ["jpg"]}}, "'figures.formats[0]'", "'png'"),
     ("dpi-too-low", {"figures": {"dpi": 10}}, "'figures.dpi'", "an integer from 50 to 1200"),
+    # dynamics (dy, ar)
+    ("dy-eta-zero", {"dy": {"eta": 0}}, "'dy.eta'", "a number > 0"),
+    ("dy-eta-negative", {"dy": {"eta": -0.1}}, "'dy.eta'", "a number > 0"),
+    ("dy-p-d-one", {"dy": {"p_d": [0.5, 1.0]}}, "'dy.p_d[1]'", OPEN_UNIT),
+    ("dy-p-d-zero", {"dy": {"p_d": [0]}}, "'dy.p_d[0]'", OPEN_UNIT),
+    ("dy-iterations-negative", {"dy": {"iterations": -5}}, "'dy.iterations'", "an integer >= 1"),
+    ("dy-runs-one", {"dy": {"runs": 1}}, "'dy.runs'", "an integer >= 2"),
+    ("dy-model-unknown", {"dy": {"models": ["relu"]}}, "'dy.models[0]'", "'analysis'"),
+    ("dy-misspelt", {"dy": {"itterations": 5}}, "'dy.itterations'", "did you mean"),
+    ("ar-eta-zero", {"ar": {"eta": 0.0}}, "'ar.eta'", "a number > 0"),
+    ("ar-beta-one", {"ar": {"basins": {"betas": [0.5, 1.0]}}}, "'ar.basins.betas[1]'", HALF_OPEN),
+    (
+        "ar-beta-negative",
+        {"ar": {"trajectory": {"betas": [-0.1]}}},
+        "'ar.trajectory.betas[0]'",
+        HALF_OPEN,
+    ),
+    ("ar-gamma-zero", {"ar": {"field": {"gammas": [0]}}}, "'ar.field.gammas[0]'", "a number > 0"),
+    ("ar-steps-negative", {"ar": {"trajectory": {"steps": -1}}}, "'ar.trajectory.steps'", ">= 1"),
+    ("ar-reg-steps-zero", {"ar": {"regression": {"steps": 0}}}, "'ar.regression.steps'", ">= 1"),
+    ("ar-optimizer-bad", {"ar": {"regression": {"optimizers": ["x"]}}}, "optimizers[0]", "'adam'"),
+    ("ar-enabled-string", {"ar": {"enabled": "no"}}, "'ar.enabled'", "true or false"),
 ]
 
 

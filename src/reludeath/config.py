@@ -94,6 +94,8 @@ def _range(schema: dict) -> str:
         return f" in the open interval ({xlow}, {xhigh})"
     if low is not None and high is not None:
         return f" from {low} to {high}"
+    if low is not None and xhigh is not None:
+        return f" in the half-open interval [{low}, {xhigh})"
     if low is not None:
         return f" >= {low}"
     if xlow is not None:

@@ -25,6 +25,9 @@ TINY = {
     "path": {"p": [0.25, 0.5, 0.75], "depth": 12},
     # Architecture variants: off here to keep TINY fast (tests/workflow/test_variants_workflow.py).
     "variants": {name: {"enabled": False} for name in ("conv", "residual", "skip", "leaky")},
+    # training dynamics: off here; tests/workflow/test_dynamics_workflow.py runs them small
+    "dy": {"enabled": False},
+    "ar": {"enabled": False},
 }
 
 # Shard directories: a scheme's name, with its options for schemes that take options.

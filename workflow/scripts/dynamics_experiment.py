@@ -1,0 +1,19 @@
+"""Run one dynamics experiment (params.experiment) and write each of its tables."""
+
+import logging
+
+import numba
+
+from reludeath import __version__
+from reludeath.dynamics.experiments import run_experiment
+from reludeath.io import log_to, write_table
+
+log_to(snakemake.log[0])
+numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
+
+name = snakemake.params.experiment
+tables = run_experiment(name, snakemake.params.section, snakemake.params.seed)
+for table, path in snakemake.output.items():
+    meta = {"version": __version__, "experiment": name, "table": table}
+    write_table(tables[table], path, meta)
+    logging.info("%s: wrote %s (%d rows)", name, path, len(tables[table]))
