@@ -1,6 +1,5 @@
 # Configuration: validation, and the one place where config turns into file lists.
 import math
-import re
 from pathlib import Path
 
 import yaml
@@ -42,23 +41,12 @@ FIGURES_CONFIG = config["figures"]
 REPLICATES = math.ceil(config["networks"] / config["shard_networks"])
 
 # Families of experiments beyond the main grid (variants, dynamics) register here from
-# their own rule files: the files `rule all` needs, their claims tables
+# their own .smk files, namely the files the default target needs, their claims tables
 # (columns of reludeath.claims.CLAIM_COLUMNS, collected into results/claims.parquet)
 # and their Markdown sections, appended to results/summary.md in this order.
 FAMILY_TARGETS = []
 CLAIM_TABLES = []
 SUMMARY_SECTIONS = []
-
-
-wildcard_constraints:
-    label="|".join(
-        re.escape(label)
-        for label in sorted({"iid", *SCHEME_LABELS.values()}, key=len)[::-1]
-    ),
-    n=r"[1-9]\d?",
-    k=r"[1-9]\d*",
-    rep=r"\d+",
-    ext="png|pdf|svg",
 
 
 def path_cells():
