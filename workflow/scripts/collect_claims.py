@@ -1,5 +1,9 @@
 """Concatenate every family's claims into results/claims.parquet and results/claims.md."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 
 import pandas as pd

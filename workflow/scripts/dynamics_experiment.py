@@ -1,15 +1,16 @@
 """Run one dynamics experiment (params.experiment) and write each of its tables."""
 
-import logging
+from reludeath.threads import limit_threads
 
-import numba
+limit_threads(snakemake.threads)
+
+import logging
 
 from reludeath import __version__
 from reludeath.dynamics.experiments import run_experiment
 from reludeath.io import log_to, write_table
 
 log_to(snakemake.log[0])
-numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
 
 name = snakemake.params.experiment
 tables = run_experiment(name, snakemake.params.section, snakemake.params.seed)

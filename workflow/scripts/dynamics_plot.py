@@ -1,5 +1,9 @@
 """Draw every dynamics figure (params.figures: name -> its tables) from the named inputs."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 
 import pandas as pd

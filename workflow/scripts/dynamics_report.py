@@ -1,5 +1,9 @@
 """The dynamics family's claims table and its "Beyond initialization" summary section."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 from pathlib import Path
 

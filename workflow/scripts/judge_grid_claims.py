@@ -1,5 +1,9 @@
 """Judge the main grid's claims from its outputs (results/claims/grid.parquet)."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import json
 import logging
 from pathlib import Path

@@ -1,5 +1,9 @@
 """Draw each architecture variant's figure, results/figures/variants_<variant>.<ext>."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 from pathlib import Path
 

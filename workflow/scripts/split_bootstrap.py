@@ -1,5 +1,9 @@
 """S(n) = sum_j sigma_j(n) and c(n) for iid networks, with bootstrap intervals over networks."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 from collections import defaultdict
 

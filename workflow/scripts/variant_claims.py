@@ -1,5 +1,9 @@
 """Judge the section 8 claims from the variants' tables; write the claims and a summary."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 from pathlib import Path
 

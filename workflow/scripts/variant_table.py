@@ -1,5 +1,9 @@
 """Simulate one architecture variant's grid and write results/variants/<variant>.parquet."""
 
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
 import logging
 import time
 
@@ -7,12 +11,6 @@ from reludeath.io import log_to, write_table
 from reludeath.variants.tables import variant_table
 
 log_to(snakemake.log[0])
-try:
-    from reludeath.threads import limit_threads
-
-    limit_threads(snakemake.threads)
-except ImportError:
-    pass
 
 variant = snakemake.wildcards.variant
 section = dict(snakemake.params.section)
