@@ -1,4 +1,4 @@
-"""Numerical robustness at depths far beyond the paper's (SCIENCE.md, numerics traps)."""
+"""Numerical robustness at depths far beyond the paper's (docs/numerics.md)."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,4 @@
-"""Every exact fact of SCIENCE.md section 7, as a statistical test with a 5-sigma
+"""Every exact fact of docs/science.md section 7, as a statistical test with a 5-sigma
 binomial tolerance and a fixed seed."""
 
 import numpy as np
@@ -97,7 +97,8 @@ def test_batchnorm_output_never_identically_zero():
 @pytest.mark.parametrize("n, k, p_independent", [(1, 8, 0.28), (2, 16, 0.34), (3, 32, 0.45)])
 def test_batchnorm_networks_still_die(n, k, p_independent):
     """...but cumulative P(alive) is not 1: it matches the independent simulation of
-    SCIENCE.md section 4 (M = 128, 2000 networks) within the two samples' 5 sigma."""
+    an independent batchnorm simulation (M = 128, 2000 networks) within the two samples'
+    5 sigma."""
     T = 2000
     alive = run("batchnorm", n, k, T, 128, seed=19)["alive_points"]
     p_hat = (alive[:, -1] > 0).mean()

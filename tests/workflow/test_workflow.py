@@ -1,5 +1,5 @@
 """End to end on a tiny configuration: the numbers, not just the files, are checked
-against the oracles of SCIENCE.md section 7 (5-sigma Wilson intervals)."""
+against the oracles of docs/science.md section 7 (5-sigma Wilson intervals)."""
 
 import json
 
