@@ -23,7 +23,7 @@ def test_generated_source_is_python_with_one_pass(n, kind):
     names = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
     passes = {"_fused", "_fused_masked", "_product"}
     assert names & passes == {kernelgen._PASS_NAMES[kind]}
-    assert "run_batch" in names
+    assert "layer_pass" in names
 
 
 def test_concurrent_writers_leave_one_complete_file(tmp_path):

@@ -202,6 +202,132 @@ def _compact(h_flat, n, cols, alive):
     return new
 
 
+# Layer passes (kernelgen): 0 fused (zero bias, compacted, plain), 1 masked (plain, every
+# point kept), 2 product (z = W h + b only; sign flip and batch normalization follow here).
+VARIANT_CODES = {"fused": 0, "masked": 1, "product": 2}
+
+
+@njit(fastmath=_FAST, nogil=True, cache=True)
+def _network(
+    layer_pass, variant, x, weights, biases, mode, compact, rescale, eps, collapse_rtol,
+    alive_out, sum_var_out, mean_sq_out, collapsed_out, nonzero_out, flipped_out,
+    log2_scale_out, split_out,
+):  # fmt: skip
+    """One network through every layer; layer_pass is the width's compiled pass (a C callback
+    with kernelgen's signature), so this driver is compiled once for every width."""
+    n, total = x.shape
+    depth = weights.shape[0]
+    dtype = x.dtype
+    bufs = np.empty((2, n * total), dtype=dtype)
+    cur = 0
+    bufs[0, :] = x.ravel()
+    z_flat = np.empty(n * total, dtype=dtype)
+    w = np.empty((n, n), dtype=dtype)
+    b = np.zeros(n, dtype=dtype)
+    colsum = np.empty(total, dtype=dtype)
+    shifted = np.empty((n, 6), dtype=dtype)
+    positive = np.empty(n, dtype=dtype)
+    first = np.empty(n, dtype=dtype)
+    alive = np.ones(total, dtype=np.bool_)
+    amask = np.ones(total, dtype=dtype)
+    cols = total
+    n_alive = total
+    shift = 0
+    log2_scale = 0
+    has_bias = biases.shape[0] > 0
+    for layer in range(depth):
+        if n_alive == 0 and compact:
+            alive_out[layer:] = 0
+            sum_var_out[layer:] = 0.0
+            mean_sq_out[layer:] = 0.0
+            collapsed_out[layer:] = True
+            nonzero_out[layer:] = False
+            flipped_out[layer:] = False
+            log2_scale_out[layer:] = log2_scale
+            split_out[layer:] = False
+            return
+        factor = math.ldexp(1.0, -shift)
+        for i in range(n):
+            for j in range(n):
+                w[i, j] = weights[layer, i, j] * factor
+        if has_bias:
+            for i in range(n):
+                b[i] = biases[layer, i]
+        log2_scale += shift
+        h = bufs[cur, : n * cols].reshape((n, cols))
+        hn = bufs[1 - cur, : n * cols].reshape((n, cols))
+        if variant == 2:
+            z = z_flat[: n * cols].reshape((n, cols))
+            layer_pass(
+                w.ctypes, b.ctypes, h.ctypes, z.ctypes, first.ctypes, amask.ctypes,
+                colsum.ctypes, shifted.ctypes, positive.ctypes, n, cols, total,
+            )  # fmt: skip
+            if mode == MODE_BATCHNORM:
+                _standardize(z, eps)
+            sign = dtype.type(1.0)
+            if mode == MODE_SIGNFLIP and n_alive > 0:
+                _count_positive_columns(z, sign, colsum)
+                survivors = 0
+                for m in range(cols):
+                    survivors += alive[m] and colsum[m] > 0
+                if 2 * (n_alive - survivors) > n_alive:
+                    sign = -sign
+            flipped_out[layer] = sign < 0
+            split = _relu_with_sums(z, hn, sign, colsum, shifted, alive, n_alive)
+        else:
+            _first_point(w, b, h, first)
+            layer_pass(
+                w.ctypes, b.ctypes, h.ctypes, hn.ctypes, first.ctypes, amask.ctypes,
+                colsum.ctypes, shifted.ctypes, positive.ctypes, n, cols, total,
+            )  # fmt: skip
+            split = False
+            for i in range(n):
+                split = split or 0 < positive[i] < n_alive
+            flipped_out[layer] = False
+        split_out[layer] = split
+        cur = 1 - cur
+        n_alive = 0
+        for m in range(cols):
+            alive[m] = alive[m] and colsum[m] > 0
+            amask[m] = 1.0 if alive[m] else 0.0
+            n_alive += alive[m]
+        alive_out[layer] = n_alive
+        sum_var, mean_sq = _moments(shifted, cols, total)
+        if not math.isfinite(sum_var + mean_sq):
+            raise FloatingPointError("activations overflowed: use float64 or a smaller depth")
+        collapsed_out[layer] = sum_var <= collapse_rtol**2 * (sum_var + mean_sq)
+        nonzero_out[layer] = sum_var + mean_sq > 0.0
+        if n_alive < cols and not compact:
+            if variant == 1:
+                sum_var, mean_sq = _moments(shifted[:, 3:], cols, total)
+            else:
+                sum_var, mean_sq = _masked_moments(hn, alive)
+        sum_var_out[layer] = sum_var
+        mean_sq_out[layer] = mean_sq
+        log2_scale_out[layer] = log2_scale
+        if rescale and sum_var + mean_sq > 0.0:
+            shift = math.frexp(math.sqrt((sum_var + mean_sq) / n))[1]
+        else:
+            shift = 0
+        if compact and 0 < n_alive < cols and 4 * (cols - n_alive) >= cols:
+            cols = _compact(bufs[cur], n, cols, alive)
+
+
+@njit(fastmath=_FAST, nogil=True, cache=True)
+def _run_batch(
+    layer_pass, variant, x, weights, biases, mode, compact, rescale, eps, collapse_rtol,
+    alive_out, sum_var_out, mean_sq_out, collapsed_out, nonzero_out, flipped_out,
+    log2_scale_out, split_out,
+):  # fmt: skip
+    """_network over the leading (network) axis of every array, in order."""
+    for t in range(x.shape[0]):
+        _network(
+            layer_pass, variant, x[t], weights[t], biases[t], mode, compact, rescale, eps,
+            collapse_rtol, alive_out[t], sum_var_out[t], mean_sq_out[t], collapsed_out[t],
+            nonzero_out[t], flipped_out[t], log2_scale_out[t], split_out[t],
+        )
+
+
 def run_network(
     x: np.ndarray,
     weights: np.ndarray,
@@ -252,12 +378,17 @@ def run_networks(
     from reludeath import kernelgen
 
     has_bias = biases.shape[1] > 0
-    run_batch = kernelgen.module(x.shape[1], kernelgen.variant(mode, compact, has_bias)).run_batch
+    kind = kernelgen.variant(mode, compact, has_bias)
+    layer_pass = kernelgen.module(x.shape[1], kind, x.dtype.name).layer_pass
     args = (int(mode), bool(compact), bool(rescale), float(eps), float(collapse_rtol))
+
+    def run_batch(*arrays: np.ndarray) -> None:
+        _run_batch(layer_pass, VARIANT_CODES[kind], *arrays[:3], *args, *arrays[3:])
+
     networks = x.shape[0]
     threads = min(numba.get_num_threads(), networks)
     if threads <= 1:
-        run_batch(x, weights, biases, *args, *outputs)
+        run_batch(x, weights, biases, *outputs)
         return
     # Networks are independent: contiguous chunks run in threads (the compiled code
     # releases the GIL), several per thread to balance networks that die early.
@@ -265,7 +396,7 @@ def run_networks(
 
     def chunk(i: int) -> None:
         part = slice(bounds[i], bounds[i + 1])
-        run_batch(x[part], weights[part], biases[part], *args, *(o[part] for o in outputs))
+        run_batch(x[part], weights[part], biases[part], *(o[part] for o in outputs))
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(chunk, range(len(bounds) - 1)))
