@@ -46,8 +46,9 @@ from numba import carray, cfunc, njit, types
 from reludeath.kernel import _FAST
 '''
 
-# Every pass is exported as a C callback with one signature, so that the driver (kernel.py),
-# which takes it as a first-class function, is compiled once for every width and variant.
+# Every pass is compiled as a C callback with one signature (its body is the pass's, under
+# this header), so that the driver (kernel.py), which takes it as a first-class function, is
+# compiled once for every width and variant, and the pass itself is compiled once.
 _WRAPPER = """
 
 _P = types.CPointer(types.{dtype})
@@ -60,18 +61,13 @@ def layer_pass(wp, bp, hp, hnp, firstp, amaskp, colsump, shiftedp, positivep, n,
     b = carray(bp, (n,))
     h = carray(hp, (n, cols))
     hn = carray(hnp, (n, cols))
+    z = hn
     first = carray(firstp, (n,))
     amask = carray(amaskp, (total,))
     colsum = carray(colsump, (total,))
     shifted = carray(shiftedp, (n, 6))
     positive = carray(positivep, (n,))
-{call}
 """
-_CALLS = {
-    "fused": "    _fused(w, h, hn, cols, first, colsum, shifted, positive)",
-    "masked": "    _fused_masked(w, b, h, hn, cols, first, amask, colsum, shifted, positive)",
-    "product": "    _product(w, b, h, hn, cols)",
-}
 
 # Passes with loops over a runtime n, for widths above MAX_GENERATED.
 _GENERIC = """
@@ -280,14 +276,15 @@ def variant(mode: int, compact: bool, has_bias: bool) -> str:
 
 def source(n: int | None, kind: str, dtype: str = "float32") -> str:
     """The module of one variant for width n (None: the generic module, for every n outside
-    MIN_GENERATED..MAX_GENERATED) and a float dtype: that variant's pass and its C callback
+    MIN_GENERATED..MAX_GENERATED) and a float dtype: that variant's pass as the C callback
     ``layer_pass``, nothing else, so only it is compiled."""
     body = _GENERIC if n is None else _generated(n)
-    chunks = body.split("\n\n\n")
-    keep = [c for c in chunks if f"def {_PASS_NAMES[kind]}(" in c]
+    (chunk,) = [c for c in body.split("\n\n\n") if f"def {_PASS_NAMES[kind]}(" in c]
+    lines = chunk.strip("\n").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("def ")) + 1
     header = _HEADER.format(n="any" if n is None else n, dtype=dtype)
-    wrapper = _WRAPPER.replace("{dtype}", dtype).replace("{call}", _CALLS[kind])
-    return header + "\n\n" + "\n\n\n".join(keep) + wrapper
+    wrapper = _WRAPPER.replace("{dtype}", dtype)
+    return header + wrapper + "\n".join(lines[start:]) + "\n"
 
 
 def cache_dir() -> Path:
