@@ -20,8 +20,9 @@ def main() -> None:
     cache = tempfile.mkdtemp(prefix="reludeath-bench-cache-")
     os.environ["RELUDEATH_KERNEL_CACHE"] = cache
     os.environ["NUMBA_CACHE_DIR"] = cache  # the package's own cached helpers start cold too
-    from reludeath import ShardSpec, kernel
     import yaml
+
+    from reludeath import ShardSpec, kernel
     from reludeath.simulate import draw_network
 
     with open(sys.argv[1] if len(sys.argv) > 1 else "config/config.yaml") as f:

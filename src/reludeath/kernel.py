@@ -325,7 +325,7 @@ def _run_batch(
             layer_pass, variant, x[t], weights[t], biases[t], mode, compact, rescale, eps,
             collapse_rtol, alive_out[t], sum_var_out[t], mean_sq_out[t], collapsed_out[t],
             nonzero_out[t], flipped_out[t], log2_scale_out[t], split_out[t],
-        )
+        )  # fmt: skip
 
 
 def run_network(
