@@ -4,7 +4,8 @@ Layout: activations are features-major, ``h[neuron, point]``: every pass runs ov
 points innermost and vectorizes. The layer product, ReLU, survival sums, moments and
 ``split`` counts are computed by code specific to the network's width (``kernelgen``: written
 out for n = 5..16, loops over n otherwise), compiled on first use and cached on disk; this
-module holds the public entry points, the outputs' layout and the width-independent helpers.
+module holds the public entry points, the outputs' layout, the width-independent helpers and
+the driver, which takes the width's pass as a first-class function and so is compiled once.
 Networks are independent and run in threads, each network in one thread, so results do not
 depend on the thread count.
 

@@ -7,9 +7,13 @@ each n <= MAX_GENERATED the code is written out for that n: the weights are scal
 outside the point loop, points are innermost and contiguous (LLVM vectorizes over them), and
 each pass over the points computes a block of output rows from every input row loaded once,
 then, in the same pass, the ReLU, the per-point survival sums, the per-row moments and the
-positive counts behind `split`. Wider networks use the same driver with loops over n.
+positive counts behind `split`. Other widths use passes with loops over n.
 
-The source of width n goes to ``<cache>/layer_n<n>_<hash>.py`` (the cache is
+Each pass is compiled as a C callback, ``layer_pass``, with one signature for every width and
+variant (pointers and sizes); the driver in ``kernel.py`` takes it as a first-class function, so
+the driver is compiled once (per dtype), not once per width, and a width costs only its pass.
+
+The source of width n goes to ``<cache>/layer_n<n>_<variant>_<dtype>_<hash>.py`` (the cache is
 ``$RELUDEATH_KERNEL_CACHE``, else ``~/.cache/reludeath``) and numba caches its machine code
 beside it, so each width is compiled once per machine, on first use. The hash covers this
 file, ``kernel.py`` and the numba version, so a changed kernel never meets stale code. Files
