@@ -59,10 +59,12 @@ _FAST = {"contract", "reassoc"}
 
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
-def _standardize(z, eps):
-    """Batch-normalize each row of z over its points, in place; constant rows become 0.
+def _standardize(z, eps, center, scale):
+    """Batch normalization of each row of z over its points, as (z - center) * scale:
+    center = mean, scale = 1 / (std + eps), and 0, 0 for constant rows (which become 0).
+    The rows are not rewritten: the ReLU pass applies it (one pass over z fewer).
 
-    One pass of sums shifted by the row's first value (well conditioned), one to apply.
+    One pass of sums shifted by the row's first value (well conditioned).
     """
     n, cols = z.shape
     for i in range(n):
@@ -78,42 +80,57 @@ def _standardize(z, eps):
         std = math.sqrt(max(s2 / cols - mean_d * mean_d, 0.0))
         mean = c + mean_d
         if std == 0.0 or std <= _CONSTANT_RTOL * abs(mean):
-            zi[:] = 0.0
+            center[i] = 0.0
+            scale[i] = 0.0
         else:
-            inv = 1.0 / (std + eps)
-            for m in range(cols):
-                zi[m] = (zi[m] - mean) * inv
+            center[i] = mean
+            scale[i] = 1.0 / (std + eps)
 
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
-def _relu_with_sums(z, h, sign, colsum, shifted, alive, n_alive):
-    """h = relu(sign * z); colsum[m] = sum_j h[j, m] (> 0 iff point m survives);
+def _relu_with_sums(z, normalize, center, scale, h, sign, colsum, shifted, alive, n_alive):
+    """h = relu(sign * z), or with normalize relu((z - center) * scale) per row, the product
+    taken in float64 and rounded to z's dtype (batch normalization, see _standardize);
+    colsum[m] = sum_j h[j, m] (> 0 iff point m survives);
     shifted[j] = (c_j, sum_m (h - c_j), sum_m (h - c_j)**2) with c_j = h[j, 0].
 
     Returns whether the layer *splits* the living points: some neuron j has
-    sign * z[j, m] > 0 for some and <= 0 for other columns m with alive[m]
+    h[j, m] > 0 for some and = 0 for other columns m with alive[m]
     (the n_alive points alive before this layer).
     Shifting by a sample keeps the variance well conditioned in float32.
     """
     n, cols = z.shape
-    zero = z.dtype.type(0)
+    dtype = z.dtype.type
+    zero = dtype(0)
     colsum[:cols] = zero
     split = False
     for i in range(n):
         zi = z[i]
         hi = h[i]
-        c = max(sign * zi[0], zero)
+        ci = center[i]
+        si = scale[i]
+        c = max(dtype((zi[0] - ci) * si), zero) if normalize else max(sign * zi[0], zero)
         s1 = zero
         s2 = zero
         positive = 0
-        for m in range(cols):
-            r = max(sign * zi[m], zero)
-            hi[m] = r
-            colsum[m] += r
-            positive += (r > zero) & alive[m]
-            d = r - c
-            s1 += d
-            s2 += d * d
+        if normalize:
+            for m in range(cols):
+                r = max(dtype((zi[m] - ci) * si), zero)
+                hi[m] = r
+                colsum[m] += r
+                positive += (r > zero) & alive[m]
+                d = r - c
+                s1 += d
+                s2 += d * d
+        else:
+            for m in range(cols):
+                r = max(sign * zi[m], zero)
+                hi[m] = r
+                colsum[m] += r
+                positive += (r > zero) & alive[m]
+                d = r - c
+                s1 += d
+                s2 += d * d
         shifted[i, 0] = c
         shifted[i, 1] = s1
         shifted[i, 2] = s2
@@ -229,6 +246,8 @@ def _network(
     shifted = np.empty((n, 6), dtype=dtype)
     positive = np.empty(n, dtype=dtype)
     first = np.empty(n, dtype=dtype)
+    center = np.zeros(n)  # batch normalization, in float64
+    scale = np.ones(n)
     alive = np.ones(total, dtype=np.bool_)
     amask = np.ones(total, dtype=dtype)
     cols = total
@@ -264,7 +283,7 @@ def _network(
                 colsum.ctypes, shifted.ctypes, positive.ctypes, n, cols, total,
             )  # fmt: skip
             if mode == MODE_BATCHNORM:
-                _standardize(z, eps)
+                _standardize(z, eps, center, scale)
             sign = dtype.type(1.0)
             if mode == MODE_SIGNFLIP and n_alive > 0:
                 _count_positive_columns(z, sign, colsum)
@@ -274,7 +293,10 @@ def _network(
                 if 2 * (n_alive - survivors) > n_alive:
                     sign = -sign
             flipped_out[layer] = sign < 0
-            split = _relu_with_sums(z, hn, sign, colsum, shifted, alive, n_alive)
+            normalize = mode == MODE_BATCHNORM
+            split = _relu_with_sums(
+                z, normalize, center, scale, hn, sign, colsum, shifted, alive, n_alive
+            )
         else:
             _first_point(w, b, h, first)
             layer_pass(
