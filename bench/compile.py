@@ -9,6 +9,7 @@ The last line is: compile_cpu_s=X schemes=S widths=W
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -45,6 +46,7 @@ def main() -> None:
             spent += time.process_time() - start
         print(f"{scheme}: {spent:.1f} CPU-s", flush=True)
         total += spent
+    shutil.rmtree(cache, ignore_errors=True)
     print(f"compile_cpu_s={total:.1f} schemes={len(schemes)} widths={len(widths)}")
 
 
