@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/kernel.py
 	$(BIN)/python bench/grid.py
 	$(BIN)/python bench/scaling.py
+	$(BIN)/python bench/compile.py
 
 clean:
 	rm -rf results .snakemake

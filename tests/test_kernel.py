@@ -68,12 +68,17 @@ def test_deep_networks_stay_finite(n):
 
 def test_batchnorm_constant_preactivation_gives_zero():
     """A neuron whose pre-activation is constant over the batch (std 0) outputs 0."""
-    from reludeath.kernel import _standardize
+    from reludeath.kernel import _relu_with_sums, _standardize
 
     z = np.array([[2.0, 2.0, 2.0], [1.0, 2.0, 3.0]], dtype=np.float32)
-    _standardize(z, 1e-5)
-    assert np.all(z[0] == 0)
-    assert z[1, 2] > 0 and z[1, 0] < 0
+    center, scale = np.zeros(2), np.ones(2)
+    _standardize(z, 1e-5, center, scale)
+    assert scale[0] == 0 and center[1] == 2.0 and scale[1] > 0
+    h = np.empty_like(z)
+    colsum, shifted, alive = np.empty(3, np.float32), np.empty((2, 6), np.float32), np.ones(3, bool)
+    _relu_with_sums(z, True, center, scale, h, np.float32(1), colsum, shifted, alive, 3)
+    assert np.all(h[0] == 0)
+    assert h[1, 2] > 0 and h[1, 0] == 0 and h[1, 1] == 0  # relu of (-1, 0, 1) / std
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ Layout: activations are features-major, ``h[neuron, point]``: every pass runs ov
 points innermost and vectorizes. The layer product, ReLU, survival sums, moments and
 ``split`` counts are computed by code specific to the network's width (``kernelgen``: written
 out for n = 5..16, loops over n otherwise), compiled on first use and cached on disk; this
-module holds the public entry points, the outputs' layout and the width-independent helpers.
+module holds the public entry points, the outputs' layout, the width-independent helpers and
+the driver, which takes the width's pass as a first-class function and so is compiled once.
 Networks are independent and run in threads, each network in one thread, so results do not
 depend on the thread count.
 
@@ -58,10 +59,12 @@ _FAST = {"contract", "reassoc"}
 
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
-def _standardize(z, eps):
-    """Batch-normalize each row of z over its points, in place; constant rows become 0.
+def _standardize(z, eps, center, scale):
+    """Batch normalization of each row of z over its points, as (z - center) * scale:
+    center = mean, scale = 1 / (std + eps), and 0, 0 for constant rows (which become 0).
+    The rows are not rewritten: the ReLU pass applies it (one pass over z fewer).
 
-    One pass of sums shifted by the row's first value (well conditioned), one to apply.
+    One pass of sums shifted by the row's first value (well conditioned).
     """
     n, cols = z.shape
     for i in range(n):
@@ -77,42 +80,57 @@ def _standardize(z, eps):
         std = math.sqrt(max(s2 / cols - mean_d * mean_d, 0.0))
         mean = c + mean_d
         if std == 0.0 or std <= _CONSTANT_RTOL * abs(mean):
-            zi[:] = 0.0
+            center[i] = 0.0
+            scale[i] = 0.0
         else:
-            inv = 1.0 / (std + eps)
-            for m in range(cols):
-                zi[m] = (zi[m] - mean) * inv
+            center[i] = mean
+            scale[i] = 1.0 / (std + eps)
 
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
-def _relu_with_sums(z, h, sign, colsum, shifted, alive, n_alive):
-    """h = relu(sign * z); colsum[m] = sum_j h[j, m] (> 0 iff point m survives);
+def _relu_with_sums(z, normalize, center, scale, h, sign, colsum, shifted, alive, n_alive):
+    """h = relu(sign * z), or with normalize relu((z - center) * scale) per row, the product
+    taken in float64 and rounded to z's dtype (batch normalization, see _standardize);
+    colsum[m] = sum_j h[j, m] (> 0 iff point m survives);
     shifted[j] = (c_j, sum_m (h - c_j), sum_m (h - c_j)**2) with c_j = h[j, 0].
 
     Returns whether the layer *splits* the living points: some neuron j has
-    sign * z[j, m] > 0 for some and <= 0 for other columns m with alive[m]
+    h[j, m] > 0 for some and = 0 for other columns m with alive[m]
     (the n_alive points alive before this layer).
     Shifting by a sample keeps the variance well conditioned in float32.
     """
     n, cols = z.shape
-    zero = z.dtype.type(0)
+    dtype = z.dtype.type
+    zero = dtype(0)
     colsum[:cols] = zero
     split = False
     for i in range(n):
         zi = z[i]
         hi = h[i]
-        c = max(sign * zi[0], zero)
+        ci = center[i]
+        si = scale[i]
+        c = max(dtype((zi[0] - ci) * si), zero) if normalize else max(sign * zi[0], zero)
         s1 = zero
         s2 = zero
         positive = 0
-        for m in range(cols):
-            r = max(sign * zi[m], zero)
-            hi[m] = r
-            colsum[m] += r
-            positive += (r > zero) & alive[m]
-            d = r - c
-            s1 += d
-            s2 += d * d
+        if normalize:
+            for m in range(cols):
+                r = max(dtype((zi[m] - ci) * si), zero)
+                hi[m] = r
+                colsum[m] += r
+                positive += (r > zero) & alive[m]
+                d = r - c
+                s1 += d
+                s2 += d * d
+        else:
+            for m in range(cols):
+                r = max(sign * zi[m], zero)
+                hi[m] = r
+                colsum[m] += r
+                positive += (r > zero) & alive[m]
+                d = r - c
+                s1 += d
+                s2 += d * d
         shifted[i, 0] = c
         shifted[i, 1] = s1
         shifted[i, 2] = s2
@@ -202,6 +220,137 @@ def _compact(h_flat, n, cols, alive):
     return new
 
 
+# Layer passes (kernelgen): 0 fused (zero bias, compacted, plain), 1 masked (plain, every
+# point kept), 2 product (z = W h + b only; sign flip and batch normalization follow here).
+VARIANT_CODES = {"fused": 0, "masked": 1, "product": 2}
+
+
+@njit(fastmath=_FAST, nogil=True, cache=True)
+def _network(
+    layer_pass, variant, x, weights, biases, mode, compact, rescale, eps, collapse_rtol,
+    alive_out, sum_var_out, mean_sq_out, collapsed_out, nonzero_out, flipped_out,
+    log2_scale_out, split_out,
+):  # fmt: skip
+    """One network through every layer; layer_pass is the width's compiled pass (a C callback
+    with kernelgen's signature), so this driver is compiled once for every width."""
+    n, total = x.shape
+    depth = weights.shape[0]
+    dtype = x.dtype
+    bufs = np.empty((2, n * total), dtype=dtype)
+    cur = 0
+    bufs[0, :] = x.ravel()
+    z_flat = np.empty(n * total, dtype=dtype)
+    w = np.empty((n, n), dtype=dtype)
+    b = np.zeros(n, dtype=dtype)
+    colsum = np.empty(total, dtype=dtype)
+    shifted = np.empty((n, 6), dtype=dtype)
+    positive = np.empty(n, dtype=dtype)
+    first = np.empty(n, dtype=dtype)
+    center = np.zeros(n)  # batch normalization, in float64
+    scale = np.ones(n)
+    alive = np.ones(total, dtype=np.bool_)
+    amask = np.ones(total, dtype=dtype)
+    cols = total
+    n_alive = total
+    shift = 0
+    log2_scale = 0
+    has_bias = biases.shape[0] > 0
+    for layer in range(depth):
+        if n_alive == 0 and compact:
+            alive_out[layer:] = 0
+            sum_var_out[layer:] = 0.0
+            mean_sq_out[layer:] = 0.0
+            collapsed_out[layer:] = True
+            nonzero_out[layer:] = False
+            flipped_out[layer:] = False
+            log2_scale_out[layer:] = log2_scale
+            split_out[layer:] = False
+            return
+        factor = math.ldexp(1.0, -shift)
+        for i in range(n):
+            for j in range(n):
+                w[i, j] = weights[layer, i, j] * factor
+        if has_bias:
+            for i in range(n):
+                b[i] = biases[layer, i]
+        log2_scale += shift
+        h = bufs[cur, : n * cols].reshape((n, cols))
+        hn = bufs[1 - cur, : n * cols].reshape((n, cols))
+        if variant == 2:
+            z = z_flat[: n * cols].reshape((n, cols))
+            layer_pass(
+                w.ctypes, b.ctypes, h.ctypes, z.ctypes, first.ctypes, amask.ctypes,
+                colsum.ctypes, shifted.ctypes, positive.ctypes, n, cols, total,
+            )  # fmt: skip
+            if mode == MODE_BATCHNORM:
+                _standardize(z, eps, center, scale)
+            sign = dtype.type(1.0)
+            if mode == MODE_SIGNFLIP and n_alive > 0:
+                _count_positive_columns(z, sign, colsum)
+                survivors = 0
+                for m in range(cols):
+                    survivors += alive[m] and colsum[m] > 0
+                if 2 * (n_alive - survivors) > n_alive:
+                    sign = -sign
+            flipped_out[layer] = sign < 0
+            normalize = mode == MODE_BATCHNORM
+            split = _relu_with_sums(
+                z, normalize, center, scale, hn, sign, colsum, shifted, alive, n_alive
+            )
+        else:
+            _first_point(w, b, h, first)
+            layer_pass(
+                w.ctypes, b.ctypes, h.ctypes, hn.ctypes, first.ctypes, amask.ctypes,
+                colsum.ctypes, shifted.ctypes, positive.ctypes, n, cols, total,
+            )  # fmt: skip
+            split = False
+            for i in range(n):
+                split = split or 0 < positive[i] < n_alive
+            flipped_out[layer] = False
+        split_out[layer] = split
+        cur = 1 - cur
+        n_alive = 0
+        for m in range(cols):
+            alive[m] = alive[m] and colsum[m] > 0
+            amask[m] = 1.0 if alive[m] else 0.0
+            n_alive += alive[m]
+        alive_out[layer] = n_alive
+        sum_var, mean_sq = _moments(shifted, cols, total)
+        if not math.isfinite(sum_var + mean_sq):
+            raise FloatingPointError("activations overflowed: use float64 or a smaller depth")
+        collapsed_out[layer] = sum_var <= collapse_rtol**2 * (sum_var + mean_sq)
+        nonzero_out[layer] = sum_var + mean_sq > 0.0
+        if n_alive < cols and not compact:
+            if variant == 1:
+                sum_var, mean_sq = _moments(shifted[:, 3:], cols, total)
+            else:
+                sum_var, mean_sq = _masked_moments(hn, alive)
+        sum_var_out[layer] = sum_var
+        mean_sq_out[layer] = mean_sq
+        log2_scale_out[layer] = log2_scale
+        if rescale and sum_var + mean_sq > 0.0:
+            shift = math.frexp(math.sqrt((sum_var + mean_sq) / n))[1]
+        else:
+            shift = 0
+        if compact and 0 < n_alive < cols and 4 * (cols - n_alive) >= cols:
+            cols = _compact(bufs[cur], n, cols, alive)
+
+
+@njit(fastmath=_FAST, nogil=True, cache=True)
+def _run_batch(
+    layer_pass, variant, x, weights, biases, mode, compact, rescale, eps, collapse_rtol,
+    alive_out, sum_var_out, mean_sq_out, collapsed_out, nonzero_out, flipped_out,
+    log2_scale_out, split_out,
+):  # fmt: skip
+    """_network over the leading (network) axis of every array, in order."""
+    for t in range(x.shape[0]):
+        _network(
+            layer_pass, variant, x[t], weights[t], biases[t], mode, compact, rescale, eps,
+            collapse_rtol, alive_out[t], sum_var_out[t], mean_sq_out[t], collapsed_out[t],
+            nonzero_out[t], flipped_out[t], log2_scale_out[t], split_out[t],
+        )  # fmt: skip
+
+
 def run_network(
     x: np.ndarray,
     weights: np.ndarray,
@@ -252,12 +401,17 @@ def run_networks(
     from reludeath import kernelgen
 
     has_bias = biases.shape[1] > 0
-    run_batch = kernelgen.module(x.shape[1], kernelgen.variant(mode, compact, has_bias)).run_batch
+    kind = kernelgen.variant(mode, compact, has_bias)
+    layer_pass = kernelgen.module(x.shape[1], kind, x.dtype.name).layer_pass
     args = (int(mode), bool(compact), bool(rescale), float(eps), float(collapse_rtol))
+
+    def run_batch(*arrays: np.ndarray) -> None:
+        _run_batch(layer_pass, VARIANT_CODES[kind], *arrays[:3], *args, *arrays[3:])
+
     networks = x.shape[0]
     threads = min(numba.get_num_threads(), networks)
     if threads <= 1:
-        run_batch(x, weights, biases, *args, *outputs)
+        run_batch(x, weights, biases, *outputs)
         return
     # Networks are independent: contiguous chunks run in threads (the compiled code
     # releases the GIL), several per thread to balance networks that die early.
@@ -265,7 +419,7 @@ def run_networks(
 
     def chunk(i: int) -> None:
         part = slice(bounds[i], bounds[i + 1])
-        run_batch(x[part], weights[part], biases[part], *args, *(o[part] for o in outputs))
+        run_batch(x[part], weights[part], biases[part], *(o[part] for o in outputs))
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(chunk, range(len(bounds) - 1)))
