@@ -20,7 +20,7 @@ import pyarrow as pa
 from reludeath import kernel
 from reludeath.schemes import SCHEMES, Scheme, get_scheme
 
-__all__ = ["SHARD_COLUMNS", "ShardSpec", "draw_network", "simulate_shard"]
+__all__ = ["SHARD_COLUMNS", "ShardSpec", "draw_network", "positive_int", "simulate_shard"]
 
 # Columns of a shard table, in order, with their meaning.
 SHARD_COLUMNS = {
@@ -46,7 +46,8 @@ _DATA = 0  # stream 0 is the data; parameter streams are 1, 2, ...
 _SHARED_DATA_FAMILY = "shared-data"
 
 
-def _positive_int(name: str, value: object, maximum: int | None = None) -> int:
+def positive_int(name: str, value: object, maximum: int | None = None) -> int:
+    """`value` as an int >= 1 (and <= maximum); otherwise ValueError naming `name`."""
     allowed = "an integer >= 1" if maximum is None else f"an integer in 1..{maximum}"
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise ValueError(f"{name} must be {allowed}, got {value!r}")
@@ -81,10 +82,10 @@ class ShardSpec:
     def __post_init__(self) -> None:
         if self.scheme not in SCHEMES:
             raise ValueError(f"scheme must be one of {sorted(SCHEMES)}, got {self.scheme!r}")
-        _positive_int("width (n)", self.width, maximum=64)
-        _positive_int("depth (k)", self.depth)
-        _positive_int("networks (T)", self.networks)
-        _positive_int("data_points (M)", self.data_points)
+        positive_int("width (n)", self.width, maximum=64)
+        positive_int("depth (k)", self.depth)
+        positive_int("networks (T)", self.networks)
+        positive_int("data_points (M)", self.data_points)
         if (
             isinstance(self.seed, bool)
             or not isinstance(self.seed, (int, np.integer))
@@ -141,7 +142,7 @@ def draw_network(
 
 def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
     """Run every network of the shard through every layer; one row per (network, layer)."""
-    _positive_int("threads", threads)
+    positive_int("threads", threads)
     scheme = spec.scheme_object
     dtype = np.dtype(spec.dtype) if spec.dtype else scheme.dtype
     n, depth, total = spec.width, spec.depth, spec.data_points

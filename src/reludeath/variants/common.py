@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from reludeath.simulate import positive_int
 from reludeath.stats import wilson_interval
 
 __all__ = [
@@ -30,16 +31,6 @@ __all__ = [
 ]
 
 DATA = 0  # stream 0 draws the data; parameter streams are 1, 2, ...
-
-
-def positive_int(name: str, value: object, maximum: int | None = None) -> int:
-    """`value` as an int >= 1 (and <= maximum); otherwise ValueError naming `name`."""
-    allowed = "an integer >= 1" if maximum is None else f"an integer in 1..{maximum}"
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    if value < 1 or (maximum is not None and value > maximum):
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return int(value)
 
 
 def setting_key(variant: str, *fields: object) -> int:
