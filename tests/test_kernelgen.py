@@ -1,12 +1,15 @@
-"""The on-disk cache of generated kernel code: where it lives, and concurrent writers."""
+"""The generated layer passes against numpy, their on-disk cache, and the driver's memory layout."""
 
-import ast
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+import llvmlite.binding as llvm
+import numpy as np
 import pytest
+from kernel_calls import call_pass
 
 from reludeath import kernelgen
+from reludeath.kernel import layout
 
 
 def test_cache_dir_follows_environment(monkeypatch, tmp_path):
@@ -16,23 +19,128 @@ def test_cache_dir_follows_environment(monkeypatch, tmp_path):
     assert kernelgen.cache_dir().name == "reludeath"
 
 
-@pytest.mark.parametrize("n", [None, 5, 16])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("kind", kernelgen.VARIANTS)
-def test_generated_source_is_python_with_one_pass(n, kind):
-    tree = ast.parse(kernelgen.source(n, kind))
-    names = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
-    assert names == {"layer_pass"}
-    others = set(kernelgen.VARIANTS) - {kind}
-    assert all(kernelgen.source(n, other) != kernelgen.source(n, kind) for other in others)
+@pytest.mark.parametrize("n", [1, 7, 16, 40])
+def test_generated_source_is_valid_ir(n, kind, dtype):
+    module = llvm.parse_assembly(kernelgen.source(n, kind, dtype))
+    module.verify()
+    assert [f.name for f in module.functions if not f.is_declaration] == ["layer_pass"]
+
+
+def test_source_rejects_unknown_kind_and_dtype():
+    with pytest.raises(ValueError, match="kind must be one of"):
+        kernelgen.source(4, "fast")
+    with pytest.raises(ValueError, match="dtype must be one of"):
+        kernelgen.source(4, "fused", "float16")
+
+
+@pytest.mark.parametrize("n", [1, 2, 8, 9, 15, 17])
+def test_blocks_cover_every_row_once(n):
+    rows = [i for block in kernelgen.blocks(n) for i in block]
+    assert rows == list(range(n))
+    assert max(len(block) for block in kernelgen.blocks(n)) <= kernelgen.MAX_BLOCK
+
+
+def _expected(kind, w, b, h, amask):
+    """What a pass must produce, in float64."""
+    z = w.astype(np.float64) @ h.astype(np.float64)
+    if kind != "fused":
+        z += b.astype(np.float64)[:, None]
+    out = z if kind == "product" else np.maximum(z, 0)
+    return z, out, amask.astype(bool)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("kind", kernelgen.VARIANTS)
+@pytest.mark.parametrize(
+    "n, cols, pitch", [(1, 1, 1), (3, 17, 20), (5, 16, 16), (8, 33, 48), (15, 100, 1040), (20, 7, 9)]
+)
+def test_pass_matches_numpy(n, cols, pitch, kind, dtype):
+    """Every output of every pass, at widths with one and several row blocks and point counts
+    with and without a partial last vector, rows `pitch` apart (past-the-end lanes unwritten)."""
+    rng = np.random.default_rng(n * 1000 + cols)
+    w = rng.standard_normal((n, n)).astype(dtype)
+    b = rng.standard_normal(n).astype(dtype)
+    h = np.abs(rng.standard_normal((n, cols))).astype(dtype)
+    amask = (rng.random(cols) < 0.7).astype(dtype)
+    amask[0] = 1.0
+    out, colsum, shifted, positive = call_pass(kind, w, b, h, amask, pitch)
+    z, expected, alive = _expected(kind, w, b, h, amask)
+    rtol = 1e-4 if dtype == "float32" else 1e-12
+    scale = np.abs(w).sum() * h.max() + np.abs(b).sum()
+    np.testing.assert_allclose(out, expected, rtol=rtol, atol=rtol * scale)
+    # The shift is the first point's value bit for bit (constant rows give sums of exactly 0).
+    np.testing.assert_array_equal(shifted[:, 0], out[:, 0])
+    d = out.astype(np.float64) - out[:, :1]
+    tol = rtol * scale * cols
+    np.testing.assert_allclose(shifted[:, 1], d.sum(1), rtol=rtol, atol=tol)
+    np.testing.assert_allclose(shifted[:, 2], (d * d).sum(1), rtol=rtol, atol=tol * scale)
+    if kind == "product":
+        return
+    np.testing.assert_allclose(colsum, out.sum(0), rtol=rtol, atol=rtol * scale * n)
+    counted = alive if kind == "masked" else np.ones(cols, bool)
+    np.testing.assert_array_equal(positive, ((out > 0) & counted).sum(1))
+    if kind == "masked":
+        masked = out * amask
+        np.testing.assert_array_equal(shifted[:, 3], masked[:, 0])
+        dm = masked.astype(np.float64) - masked[:, :1]
+        np.testing.assert_allclose(shifted[:, 4], dm.sum(1), rtol=rtol, atol=tol)
+        np.testing.assert_allclose(shifted[:, 5], (dm * dm).sum(1), rtol=rtol, atol=tol * scale)
+
+
+def test_constant_rows_have_zero_spread():
+    """Rows constant over the points (a dead row, a row with only a bias) have shifted sums of
+    exactly zero: what makes a collapsed layer's variance exactly 0."""
+    n, cols = 6, 50
+    w = np.zeros((n, n), np.float32)
+    w[3] = np.linspace(-1, 1, n)
+    b = np.full(n, 0.7, np.float32)
+    h = np.random.default_rng(1).random((n, cols)).astype(np.float32)
+    for kind in kernelgen.VARIANTS:
+        _, _, shifted, _ = call_pass(kind, w, b, h)
+        constant = [i for i in range(n) if i != 3]
+        assert np.all(shifted[constant, 1:3] == 0)
+
+
+def test_compiled_pass_is_cached_on_disk(monkeypatch, tmp_path):
+    monkeypatch.setenv("RELUDEATH_KERNEL_CACHE", str(tmp_path))
+    kernelgen.module.cache_clear()
+    try:
+        first = kernelgen.module(3, "fused", "float64")
+        (path,) = tmp_path.glob("layer_n3_fused_float64_*.o")
+        stamp = path.stat().st_mtime_ns
+        kernelgen.module.cache_clear()
+        again = kernelgen.module(3, "fused", "float64")  # loaded from the file, not rewritten
+        assert path.stat().st_mtime_ns == stamp
+        h = np.arange(6.0).reshape(3, 2)
+        w = np.eye(3)
+        for layer_pass in (first, again):
+            assert isinstance(layer_pass, kernelgen.LayerPass)
+        out, *_ = call_pass("fused", w, np.zeros(3), h)
+        np.testing.assert_array_equal(out, h)
+    finally:
+        kernelgen.module.cache_clear()
 
 
 def test_concurrent_writers_leave_one_complete_file(tmp_path):
-    path = tmp_path / "cache" / "layer.py"
-    text = kernelgen.source(7, "fused")
+    path = tmp_path / "cache" / "layer.o"
+    data = os.urandom(100_000)
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda _: kernelgen._write_once(path, text), range(32)))
-    assert path.read_text() == text
-    assert sorted(os.listdir(path.parent)) == ["layer.py"]  # no temporary left behind
+        list(pool.map(lambda _: kernelgen._write_once(path, data), range(32)))
+    assert path.read_bytes() == data
+    assert sorted(os.listdir(path.parent)) == ["layer.o"]  # no temporary left behind
     stamp = path.stat().st_mtime_ns
-    kernelgen._write_once(path, text)
-    assert path.stat().st_mtime_ns == stamp  # never rewritten (numba keys its cache on it)
+    kernelgen._write_once(path, data)
+    assert path.stat().st_mtime_ns == stamp  # never rewritten
+
+
+@pytest.mark.parametrize("itemsize", [4, 8])
+@pytest.mark.parametrize("n, total", [(1, 1), (15, 1024), (16, 4096), (7, 1000), (64, 333)])
+def test_layout_avoids_4k_aliasing(n, total, itemsize):
+    """Rows 64 bytes apart modulo 4096, buffers at 0, 2048 and 1024 bytes modulo 4096, none
+    overlapping: no load of a pass shares its low 12 address bits with one of its stores."""
+    pitch, second, z_at, size = layout(n, total, itemsize)
+    assert pitch >= total and (pitch * itemsize) % 4096 == 64
+    assert second >= n * pitch and z_at >= second + n * pitch and size == z_at + n * pitch
+    assert [(offset * itemsize) % 4096 for offset in (0, second, z_at)] == [0, 2048, 1024]

@@ -58,26 +58,17 @@ _CONSTANT_RTOL = 1e-6
 _FAST = {"contract", "reassoc"}
 
 
-@njit(fastmath=_FAST, nogil=True, cache=True)
-def _standardize(z, eps, center, scale):
+@njit(nogil=True, cache=True)
+def _standardize(shifted, cols, eps, center, scale):
     """Batch normalization of each row of z over its points, as (z - center) * scale:
     center = mean, scale = 1 / (std + eps), and 0, 0 for constant rows (which become 0).
-    The rows are not rewritten: the ReLU pass applies it (one pass over z fewer).
-
-    One pass of sums shifted by the row's first value (well conditioned).
+    From the product pass's sums shifted by each row's first value (well conditioned):
+    shifted[i] = (c, sum_m (z_im - c), sum_m (z_im - c)**2). The ReLU pass applies it.
     """
-    n, cols = z.shape
-    for i in range(n):
-        zi = z[i]
-        c = float(zi[0])
-        s1 = 0.0
-        s2 = 0.0
-        for m in range(cols):
-            d = zi[m] - c
-            s1 += d
-            s2 += d * d
-        mean_d = s1 / cols
-        std = math.sqrt(max(s2 / cols - mean_d * mean_d, 0.0))
+    for i in range(center.shape[0]):
+        c = float(shifted[i, 0])
+        mean_d = float(shifted[i, 1]) / cols
+        std = math.sqrt(max(float(shifted[i, 2]) / cols - mean_d * mean_d, 0.0))
         mean = c + mean_d
         if std == 0.0 or std <= _CONSTANT_RTOL * abs(mean):
             center[i] = 0.0
@@ -88,7 +79,7 @@ def _standardize(z, eps, center, scale):
 
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
-def _relu_with_sums(z, normalize, center, scale, h, sign, colsum, shifted, alive, n_alive):
+def _relu_with_sums(z, cols, normalize, center, scale, h, sign, colsum, shifted, alive, n_alive):
     """h = relu(sign * z), or with normalize relu((z - center) * scale) per row, the product
     taken in float64 and rounded to z's dtype (batch normalization, see _standardize);
     colsum[m] = sum_j h[j, m] (> 0 iff point m survives);
@@ -96,10 +87,10 @@ def _relu_with_sums(z, normalize, center, scale, h, sign, colsum, shifted, alive
 
     Returns whether the layer *splits* the living points: some neuron j has
     h[j, m] > 0 for some and = 0 for other columns m with alive[m]
-    (the n_alive points alive before this layer).
+    (the n_alive points alive before this layer). Rows are z[i, :cols] and h[i, :cols].
     Shifting by a sample keeps the variance well conditioned in float32.
     """
-    n, cols = z.shape
+    n = z.shape[0]
     dtype = z.dtype.type
     zero = dtype(0)
     colsum[:cols] = zero
@@ -139,9 +130,9 @@ def _relu_with_sums(z, normalize, center, scale, h, sign, colsum, shifted, alive
 
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
-def _count_positive_columns(z, sign, colsum):
-    """Number of columns m with any(sign * z[:, m] > 0)."""
-    n, cols = z.shape
+def _count_positive_columns(z, cols, sign, colsum):
+    """Number of columns m < cols with any(sign * z[:, m] > 0)."""
+    n = z.shape[0]
     zero = z.dtype.type(0)
     colsum[:cols] = zero
     for i in range(n):
@@ -152,18 +143,6 @@ def _count_positive_columns(z, sign, colsum):
     for m in range(cols):
         count += colsum[m] > 0
     return count
-
-
-@njit(fastmath=_FAST, nogil=True, cache=True)
-def _first_point(w, b, h, first):
-    """first[i] = relu(b_i + sum_j w_ij h_j0): each row's output at the first point, the shift
-    of its moment sums."""
-    n = w.shape[0]
-    for i in range(n):
-        acc = b[i]
-        for j in range(n):
-            acc += w[i, j] * h[j, 0]
-        first[i] = max(acc, b.dtype.type(0))
 
 
 @njit(nogil=True, cache=True)
@@ -186,9 +165,9 @@ def _moments(shifted, cols, total):
 
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
-def _masked_moments(h, alive):
-    """(sum_j Var F_j, ||E F||^2) of h with the dead points' outputs set to zero."""
-    n, cols = h.shape
+def _masked_moments(h, cols, alive):
+    """(sum_j Var F_j, ||E F||^2) of h[:, :cols] with the dead points' outputs set to zero."""
+    n = h.shape[0]
     sum_var = 0.0
     mean_sq = 0.0
     for i in range(n):
@@ -207,17 +186,30 @@ def _masked_moments(h, alive):
 
 
 @njit(nogil=True, cache=True)
-def _compact(h_flat, n, cols, alive):
-    """Pack the living columns of the (n, cols) matrix in h_flat to the front, in place."""
+def _compact(h, cols, alive):
+    """Pack the living columns among h[:, :cols] to the front of each row, in place."""
     kept = np.flatnonzero(alive[:cols])
     new = kept.size
-    for i in range(n):  # destinations never overtake unread sources
-        src = i * cols
-        dst = i * new
+    for i in range(h.shape[0]):  # destinations never overtake unread sources
+        hi = h[i]
         for q in range(new):
-            h_flat[dst + q] = h_flat[src + kept[q]]
+            hi[q] = hi[kept[q]]
     alive[:new] = True
     return new
+
+
+@njit(cache=True)
+def layout(n: int, total: int, itemsize: int) -> tuple[int, int, int, int]:
+    """(pitch, offset of the second activation buffer, offset of z, size) in elements of the
+    driver's one allocation: rows `pitch` apart, pitch * itemsize = 64 (mod 4096), and the
+    buffers 2048 and 1024 bytes apart (mod 4096). Rows a power of two apart (M = 1024) would
+    make every load of the pass alias, in the low 12 address bits, with its stores, and the
+    processor would serialize them (4K aliasing): 2-3x slower."""
+    page, line = 4096 // itemsize, 64 // itemsize
+    pitch = total + (line - total) % page
+    second = n * pitch + (page // 2 - n * pitch) % page
+    z = second + n * pitch + (page // 4 - (second + n * pitch)) % page
+    return pitch, second, z, z + n * pitch
 
 
 # Layer passes (kernelgen): 0 fused (zero bias, compacted, plain), 1 masked (plain, every
@@ -236,16 +228,18 @@ def _network(
     n, total = x.shape
     depth = weights.shape[0]
     dtype = x.dtype
-    bufs = np.empty((2, n * total), dtype=dtype)
+    pitch, second, z_at, size = layout(n, total, x.itemsize)
+    flat = np.empty(size, dtype=dtype)
+    buf0 = flat[: n * pitch].reshape((n, pitch))
+    buf1 = flat[second : second + n * pitch].reshape((n, pitch))
+    z = flat[z_at : z_at + n * pitch].reshape((n, pitch))
+    buf0[:, :total] = x
     cur = 0
-    bufs[0, :] = x.ravel()
-    z_flat = np.empty(n * total, dtype=dtype)
     w = np.empty((n, n), dtype=dtype)
     b = np.zeros(n, dtype=dtype)
     colsum = np.empty(total, dtype=dtype)
-    shifted = np.empty((n, 6), dtype=dtype)
-    positive = np.empty(n, dtype=dtype)
-    first = np.empty(n, dtype=dtype)
+    shifted = np.zeros((n, 6), dtype=dtype)
+    positive = np.zeros(n, dtype=np.intp)
     center = np.zeros(n)  # batch normalization, in float64
     scale = np.ones(n)
     alive = np.ones(total, dtype=np.bool_)
@@ -274,19 +268,18 @@ def _network(
             for i in range(n):
                 b[i] = biases[layer, i]
         log2_scale += shift
-        h = bufs[cur, : n * cols].reshape((n, cols))
-        hn = bufs[1 - cur, : n * cols].reshape((n, cols))
+        h = buf0 if cur == 0 else buf1
+        hn = buf1 if cur == 0 else buf0
         if variant == 2:
-            z = z_flat[: n * cols].reshape((n, cols))
             layer_pass(
-                w.ctypes, b.ctypes, h.ctypes, z.ctypes, first.ctypes, amask.ctypes,
-                colsum.ctypes, shifted.ctypes, positive.ctypes, n, cols, total,
+                w.ctypes, b.ctypes, h.ctypes, z.ctypes, amask.ctypes, colsum.ctypes,
+                shifted.ctypes, positive.ctypes, cols, pitch,
             )  # fmt: skip
             if mode == MODE_BATCHNORM:
-                _standardize(z, eps, center, scale)
+                _standardize(shifted, cols, eps, center, scale)
             sign = dtype.type(1.0)
             if mode == MODE_SIGNFLIP and n_alive > 0:
-                _count_positive_columns(z, sign, colsum)
+                _count_positive_columns(z, cols, sign, colsum)
                 survivors = 0
                 for m in range(cols):
                     survivors += alive[m] and colsum[m] > 0
@@ -295,13 +288,12 @@ def _network(
             flipped_out[layer] = sign < 0
             normalize = mode == MODE_BATCHNORM
             split = _relu_with_sums(
-                z, normalize, center, scale, hn, sign, colsum, shifted, alive, n_alive
+                z, cols, normalize, center, scale, hn, sign, colsum, shifted, alive, n_alive
             )
         else:
-            _first_point(w, b, h, first)
             layer_pass(
-                w.ctypes, b.ctypes, h.ctypes, hn.ctypes, first.ctypes, amask.ctypes,
-                colsum.ctypes, shifted.ctypes, positive.ctypes, n, cols, total,
+                w.ctypes, b.ctypes, h.ctypes, hn.ctypes, amask.ctypes, colsum.ctypes,
+                shifted.ctypes, positive.ctypes, cols, pitch,
             )  # fmt: skip
             split = False
             for i in range(n):
@@ -324,7 +316,7 @@ def _network(
             if variant == 1:
                 sum_var, mean_sq = _moments(shifted[:, 3:], cols, total)
             else:
-                sum_var, mean_sq = _masked_moments(hn, alive)
+                sum_var, mean_sq = _masked_moments(hn, cols, alive)
         sum_var_out[layer] = sum_var
         mean_sq_out[layer] = mean_sq
         log2_scale_out[layer] = log2_scale
@@ -333,7 +325,7 @@ def _network(
         else:
             shift = 0
         if compact and 0 < n_alive < cols and 4 * (cols - n_alive) >= cols:
-            cols = _compact(bufs[cur], n, cols, alive)
+            cols = _compact(buf0 if cur == 0 else buf1, cols, alive)
 
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
@@ -402,7 +394,7 @@ def run_networks(
 
     has_bias = biases.shape[1] > 0
     kind = kernelgen.variant(mode, compact, has_bias)
-    layer_pass = kernelgen.module(x.shape[1], kind, x.dtype.name).layer_pass
+    layer_pass = kernelgen.module(x.shape[1], kind, x.dtype.name)
     args = (int(mode), bool(compact), bool(rescale), float(eps), float(collapse_rtol))
 
     def run_batch(*arrays: np.ndarray) -> None:
