@@ -17,7 +17,8 @@ def _call(layer_pass, w, b, h, out, amask, colsum, shifted, positive, cols, pitc
 
 
 def call_pass(kind, w, b, h, amask=None, pitch=None):
-    """(out, colsum, shifted, positive) of the pass `kind` on h (n, cols), rows `pitch` apart in memory."""
+    """(out, colsum, shifted, positive, amask after the pass) of the pass `kind` on h (n, cols),
+    rows `pitch` apart in memory; for ``activate``, w and b are the per-row slope and offset."""
     n, cols = h.shape
     pitch = cols if pitch is None else pitch
     dtype = h.dtype
@@ -27,9 +28,9 @@ def call_pass(kind, w, b, h, amask=None, pitch=None):
     amask = np.ones(cols, dtype) if amask is None else amask.astype(dtype)
     colsum = np.full(cols, np.nan, dtype)
     shifted = np.full((n, 6), np.nan, dtype)
-    positive = np.full(n, -1, np.intp)
+    positive = np.full(n + 1, -1, np.intp)
     layer_pass = kernelgen.module(n, kind, dtype.name)
     w, b = np.ascontiguousarray(w, dtype), np.ascontiguousarray(b, dtype)
     _call(layer_pass, w, b, padded, out, amask, colsum, shifted, positive, cols, pitch)
     assert np.all(np.isnan(out[:, cols:])), "the pass wrote past the last point"
-    return out[:, :cols], colsum, shifted, positive
+    return out[:, :cols], colsum, shifted, positive, amask

@@ -42,51 +42,60 @@ def test_blocks_cover_every_row_once(n):
     assert max(len(block) for block in kernelgen.blocks(n)) <= kernelgen.MAX_BLOCK
 
 
-def _expected(kind, w, b, h, amask):
-    """What a pass must produce, in float64."""
-    z = w.astype(np.float64) @ h.astype(np.float64)
-    if kind != "fused":
-        z += b.astype(np.float64)[:, None]
-    out = z if kind == "product" else np.maximum(z, 0)
-    return z, out, amask.astype(bool)
+def _expected(name, w, b, h):
+    """z and out of a pass, in float64."""
+    kind = kernelgen.KINDS[name]
+    h64 = h.astype(np.float64)
+    if kind.affine:
+        z = h64 * w.astype(np.float64)[:, None] + b.astype(np.float64)[:, None]
+    else:
+        z = w.astype(np.float64) @ h64 + (b.astype(np.float64)[:, None] if kind.bias else 0)
+    return z, (np.maximum(z, 0) if kind.store_relu else z)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("kind", kernelgen.VARIANTS)
+@pytest.mark.parametrize("name", kernelgen.VARIANTS)
 @pytest.mark.parametrize(
     "n, cols, pitch", [(1, 1, 1), (3, 17, 20), (5, 16, 16), (8, 33, 48), (15, 100, 1040), (20, 7, 9)]
 )
-def test_pass_matches_numpy(n, cols, pitch, kind, dtype):
+def test_pass_matches_numpy(n, cols, pitch, name, dtype):
     """Every output of every pass, at widths with one and several row blocks and point counts
     with and without a partial last vector, rows `pitch` apart (past-the-end lanes unwritten)."""
+    kind = kernelgen.KINDS[name]
     rng = np.random.default_rng(n * 1000 + cols)
-    w = rng.standard_normal((n, n)).astype(dtype)
+    w = rng.standard_normal(n if kind.affine else (n, n)).astype(dtype)
     b = rng.standard_normal(n).astype(dtype)
-    h = np.abs(rng.standard_normal((n, cols))).astype(dtype)
+    h = rng.standard_normal((n, cols)).astype(dtype)
     amask = (rng.random(cols) < 0.7).astype(dtype)
     amask[0] = 1.0
-    out, colsum, shifted, positive = call_pass(kind, w, b, h, amask, pitch)
-    z, expected, alive = _expected(kind, w, b, h, amask)
+    out, colsum, shifted, positive, amask_after = call_pass(name, w, b, h, amask, pitch)
+    z, expected = _expected(name, w, b, h)
+    alive = amask > 0
     rtol = 1e-4 if dtype == "float32" else 1e-12
-    scale = np.abs(w).sum() * h.max() + np.abs(b).sum()
+    scale = (np.abs(w).sum(axis=-1).max() + 1) * (np.abs(h).max() + np.abs(b).max())
     np.testing.assert_allclose(out, expected, rtol=rtol, atol=rtol * scale)
-    # The shift is the first point's value bit for bit (constant rows give sums of exactly 0).
-    np.testing.assert_array_equal(shifted[:, 0], out[:, 0])
-    d = out.astype(np.float64) - out[:, :1]
     tol = rtol * scale * cols
-    np.testing.assert_allclose(shifted[:, 1], d.sum(1), rtol=rtol, atol=tol)
-    np.testing.assert_allclose(shifted[:, 2], (d * d).sum(1), rtol=rtol, atol=tol * scale)
-    if kind == "product":
-        return
-    np.testing.assert_allclose(colsum, out.sum(0), rtol=rtol, atol=rtol * scale * n)
-    counted = alive if kind == "masked" else np.ones(cols, bool)
-    np.testing.assert_array_equal(positive, ((out > 0) & counted).sum(1))
-    if kind == "masked":
+    if kind.sums:  # the shift is the first point's value bit for bit
+        np.testing.assert_array_equal(shifted[:, 0], out[:, 0])
+        d = out.astype(np.float64) - out[:, :1]
+        np.testing.assert_allclose(shifted[:, 1], d.sum(1), rtol=rtol, atol=tol)
+        np.testing.assert_allclose(shifted[:, 2], (d * d).sum(1), rtol=rtol, atol=tol * scale)
+    if kind.masked_sums:
         masked = out * amask
         np.testing.assert_array_equal(shifted[:, 3], masked[:, 0])
         dm = masked.astype(np.float64) - masked[:, :1]
         np.testing.assert_allclose(shifted[:, 4], dm.sum(1), rtol=rtol, atol=tol)
         np.testing.assert_allclose(shifted[:, 5], (dm * dm).sum(1), rtol=rtol, atol=tol * scale)
+    if kind.count:
+        np.testing.assert_array_equal(positive[:n], ((out > 0) & alive).sum(1))
+    if kind.colsum:
+        relu = np.maximum(out, 0)
+        np.testing.assert_allclose(colsum, relu.sum(0), rtol=rtol, atol=rtol * scale * n)
+        survives = alive & (colsum > 0)
+        assert positive[n] == survives.sum()
+        np.testing.assert_array_equal(amask_after, survives if kind.update_alive else amask)
+    else:
+        np.testing.assert_array_equal(amask_after, amask)
 
 
 def test_constant_rows_have_zero_spread():
@@ -97,8 +106,8 @@ def test_constant_rows_have_zero_spread():
     w[3] = np.linspace(-1, 1, n)
     b = np.full(n, 0.7, np.float32)
     h = np.random.default_rng(1).random((n, cols)).astype(np.float32)
-    for kind in kernelgen.VARIANTS:
-        _, _, shifted, _ = call_pass(kind, w, b, h)
+    for kind in ("fused", "masked", "standardize"):
+        _, _, shifted, *_ = call_pass(kind, w, b, h)
         constant = [i for i in range(n) if i != 3]
         assert np.all(shifted[constant, 1:3] == 0)
 

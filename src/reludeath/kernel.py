@@ -78,73 +78,6 @@ def _standardize(shifted, cols, eps, center, scale):
             scale[i] = 1.0 / (std + eps)
 
 
-@njit(fastmath=_FAST, nogil=True, cache=True)
-def _relu_with_sums(z, cols, normalize, center, scale, h, sign, colsum, shifted, alive, n_alive):
-    """h = relu(sign * z), or with normalize relu((z - center) * scale) per row, the product
-    taken in float64 and rounded to z's dtype (batch normalization, see _standardize);
-    colsum[m] = sum_j h[j, m] (> 0 iff point m survives);
-    shifted[j] = (c_j, sum_m (h - c_j), sum_m (h - c_j)**2) with c_j = h[j, 0].
-
-    Returns whether the layer *splits* the living points: some neuron j has
-    h[j, m] > 0 for some and = 0 for other columns m with alive[m]
-    (the n_alive points alive before this layer). Rows are z[i, :cols] and h[i, :cols].
-    Shifting by a sample keeps the variance well conditioned in float32.
-    """
-    n = z.shape[0]
-    dtype = z.dtype.type
-    zero = dtype(0)
-    colsum[:cols] = zero
-    split = False
-    for i in range(n):
-        zi = z[i]
-        hi = h[i]
-        ci = center[i]
-        si = scale[i]
-        c = max(dtype((zi[0] - ci) * si), zero) if normalize else max(sign * zi[0], zero)
-        s1 = zero
-        s2 = zero
-        positive = 0
-        if normalize:
-            for m in range(cols):
-                r = max(dtype((zi[m] - ci) * si), zero)
-                hi[m] = r
-                colsum[m] += r
-                positive += (r > zero) & alive[m]
-                d = r - c
-                s1 += d
-                s2 += d * d
-        else:
-            for m in range(cols):
-                r = max(sign * zi[m], zero)
-                hi[m] = r
-                colsum[m] += r
-                positive += (r > zero) & alive[m]
-                d = r - c
-                s1 += d
-                s2 += d * d
-        shifted[i, 0] = c
-        shifted[i, 1] = s1
-        shifted[i, 2] = s2
-        split = split or 0 < positive < n_alive
-    return split
-
-
-@njit(fastmath=_FAST, nogil=True, cache=True)
-def _count_positive_columns(z, cols, sign, colsum):
-    """Number of columns m < cols with any(sign * z[:, m] > 0)."""
-    n = z.shape[0]
-    zero = z.dtype.type(0)
-    colsum[:cols] = zero
-    for i in range(n):
-        zi = z[i]
-        for m in range(cols):
-            colsum[m] += max(sign * zi[m], zero)
-    count = 0
-    for m in range(cols):
-        count += colsum[m] > 0
-    return count
-
-
 @njit(nogil=True, cache=True)
 def _moments(shifted, cols, total):
     """(sum_j Var F_j, ||E F||^2) over `total` points from shifted sums over `cols`
@@ -164,37 +97,17 @@ def _moments(shifted, cols, total):
     return sum_var, mean_sq
 
 
-@njit(fastmath=_FAST, nogil=True, cache=True)
-def _masked_moments(h, cols, alive):
-    """(sum_j Var F_j, ||E F||^2) of h[:, :cols] with the dead points' outputs set to zero."""
-    n = h.shape[0]
-    sum_var = 0.0
-    mean_sq = 0.0
-    for i in range(n):
-        hi = h[i]
-        s1 = 0.0
-        for m in range(cols):
-            s1 += hi[m] if alive[m] else 0.0
-        mean = s1 / cols
-        s2 = 0.0
-        for m in range(cols):
-            d = (hi[m] if alive[m] else 0.0) - mean
-            s2 += d * d
-        sum_var += s2 / cols
-        mean_sq += mean * mean
-    return sum_var, mean_sq
-
-
 @njit(nogil=True, cache=True)
-def _compact(h, cols, alive):
-    """Pack the living columns among h[:, :cols] to the front of each row, in place."""
-    kept = np.flatnonzero(alive[:cols])
+def _compact(h, cols, amask):
+    """Pack the living columns (amask > 0) among h[:, :cols] to the front of each row, in
+    place."""
+    kept = np.flatnonzero(amask[:cols] > 0)
     new = kept.size
     for i in range(h.shape[0]):  # destinations never overtake unread sources
         hi = h[i]
         for q in range(new):
             hi[q] = hi[kept[q]]
-    alive[:new] = True
+    amask[:new] = 1.0
     return new
 
 
@@ -212,18 +125,18 @@ def layout(n: int, total: int, itemsize: int) -> tuple[int, int, int, int]:
     return pitch, second, z, z + n * pitch
 
 
-# Layer passes (kernelgen): 0 fused (zero bias, compacted, plain), 1 masked (plain, every
-# point kept), 2 product (z = W h + b only; sign flip and batch normalization follow here).
-VARIANT_CODES = {"fused": 0, "masked": 1, "product": 2}
+# Layer structure: 0 one fused pass (zero bias, compacted, plain), 1 one masked pass (plain,
+# every point kept), 2 a product pass (standardize or signflip) then an activate pass.
+VARIANT_CODES = {("fused",): 0, ("masked",): 1}
 
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
 def _network(
-    layer_pass, variant, x, weights, biases, mode, compact, rescale, eps, collapse_rtol,
-    alive_out, sum_var_out, mean_sq_out, collapsed_out, nonzero_out, flipped_out,
-    log2_scale_out, split_out,
+    first_pass, activate, variant, x, weights, biases, mode, compact, rescale, eps,
+    collapse_rtol, alive_out, sum_var_out, mean_sq_out, collapsed_out, nonzero_out,
+    flipped_out, log2_scale_out, split_out,
 ):  # fmt: skip
-    """One network through every layer; layer_pass is the width's compiled pass (a C callback
+    """One network through every layer. The passes are the width's compiled code (C callbacks
     with kernelgen's signature), so this driver is compiled once for every width."""
     n, total = x.shape
     depth = weights.shape[0]
@@ -237,13 +150,14 @@ def _network(
     cur = 0
     w = np.empty((n, n), dtype=dtype)
     b = np.zeros(n, dtype=dtype)
+    slope = np.empty(n, dtype=dtype)  # the activate pass's affine map, per row
+    offset = np.zeros(n, dtype=dtype)
     colsum = np.empty(total, dtype=dtype)
     shifted = np.zeros((n, 6), dtype=dtype)
-    positive = np.zeros(n, dtype=np.intp)
+    positive = np.zeros(n + 1, dtype=np.intp)
     center = np.zeros(n)  # batch normalization, in float64
     scale = np.ones(n)
-    alive = np.ones(total, dtype=np.bool_)
-    amask = np.ones(total, dtype=dtype)
+    amask = np.ones(total, dtype=dtype)  # 1 for living points, 0 for dead ones
     cols = total
     n_alive = total
     shift = 0
@@ -270,42 +184,36 @@ def _network(
         log2_scale += shift
         h = buf0 if cur == 0 else buf1
         hn = buf1 if cur == 0 else buf0
+        flipped = False
         if variant == 2:
-            layer_pass(
+            first_pass(
                 w.ctypes, b.ctypes, h.ctypes, z.ctypes, amask.ctypes, colsum.ctypes,
                 shifted.ctypes, positive.ctypes, cols, pitch,
             )  # fmt: skip
             if mode == MODE_BATCHNORM:
                 _standardize(shifted, cols, eps, center, scale)
-            sign = dtype.type(1.0)
-            if mode == MODE_SIGNFLIP and n_alive > 0:
-                _count_positive_columns(z, cols, sign, colsum)
-                survivors = 0
-                for m in range(cols):
-                    survivors += alive[m] and colsum[m] > 0
-                if 2 * (n_alive - survivors) > n_alive:
-                    sign = -sign
-            flipped_out[layer] = sign < 0
-            normalize = mode == MODE_BATCHNORM
-            split = _relu_with_sums(
-                z, cols, normalize, center, scale, hn, sign, colsum, shifted, alive, n_alive
-            )
+                for i in range(n):
+                    slope[i] = scale[i]
+                    offset[i] = -center[i] * scale[i]
+            else:  # sign flip: negate a layer that would kill more than half the living points
+                flipped = 2 * (n_alive - positive[n]) > n_alive
+                slope[:] = -1.0 if flipped else 1.0
+            activate(
+                slope.ctypes, offset.ctypes, z.ctypes, hn.ctypes, amask.ctypes, colsum.ctypes,
+                shifted.ctypes, positive.ctypes, cols, pitch,
+            )  # fmt: skip
         else:
-            layer_pass(
+            first_pass(
                 w.ctypes, b.ctypes, h.ctypes, hn.ctypes, amask.ctypes, colsum.ctypes,
                 shifted.ctypes, positive.ctypes, cols, pitch,
             )  # fmt: skip
-            split = False
-            for i in range(n):
-                split = split or 0 < positive[i] < n_alive
-            flipped_out[layer] = False
+        flipped_out[layer] = flipped
+        split = False
+        for i in range(n):
+            split = split or 0 < positive[i] < n_alive
         split_out[layer] = split
         cur = 1 - cur
-        n_alive = 0
-        for m in range(cols):
-            alive[m] = alive[m] and colsum[m] > 0
-            amask[m] = 1.0 if alive[m] else 0.0
-            n_alive += alive[m]
+        n_alive = positive[n]
         alive_out[layer] = n_alive
         sum_var, mean_sq = _moments(shifted, cols, total)
         if not math.isfinite(sum_var + mean_sq):
@@ -313,10 +221,7 @@ def _network(
         collapsed_out[layer] = sum_var <= collapse_rtol**2 * (sum_var + mean_sq)
         nonzero_out[layer] = sum_var + mean_sq > 0.0
         if n_alive < cols and not compact:
-            if variant == 1:
-                sum_var, mean_sq = _moments(shifted[:, 3:], cols, total)
-            else:
-                sum_var, mean_sq = _masked_moments(hn, cols, alive)
+            sum_var, mean_sq = _moments(shifted[:, 3:], cols, total)
         sum_var_out[layer] = sum_var
         mean_sq_out[layer] = mean_sq
         log2_scale_out[layer] = log2_scale
@@ -325,19 +230,20 @@ def _network(
         else:
             shift = 0
         if compact and 0 < n_alive < cols and 4 * (cols - n_alive) >= cols:
-            cols = _compact(buf0 if cur == 0 else buf1, cols, alive)
+            cols = _compact(buf0 if cur == 0 else buf1, cols, amask)
 
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
 def _run_batch(
-    layer_pass, variant, x, weights, biases, mode, compact, rescale, eps, collapse_rtol,
-    alive_out, sum_var_out, mean_sq_out, collapsed_out, nonzero_out, flipped_out,
-    log2_scale_out, split_out,
+    first_pass, activate, variant, x, weights, biases, mode, compact, rescale, eps,
+    collapse_rtol, alive_out, sum_var_out, mean_sq_out, collapsed_out, nonzero_out,
+    flipped_out, log2_scale_out, split_out,
 ):  # fmt: skip
     """_network over the leading (network) axis of every array, in order."""
     for t in range(x.shape[0]):
         _network(
-            layer_pass, variant, x[t], weights[t], biases[t], mode, compact, rescale, eps,
+            first_pass, activate, variant, x[t], weights[t], biases[t], mode, compact, rescale,
+            eps,
             collapse_rtol, alive_out[t], sum_var_out[t], mean_sq_out[t], collapsed_out[t],
             nonzero_out[t], flipped_out[t], log2_scale_out[t], split_out[t],
         )  # fmt: skip
@@ -392,13 +298,14 @@ def run_networks(
         raise TypeError(f"run_networks needs {len(OUTPUTS)} output arrays ({', '.join(OUTPUTS)})")
     from reludeath import kernelgen
 
-    has_bias = biases.shape[1] > 0
-    kind = kernelgen.variant(mode, compact, has_bias)
-    layer_pass = kernelgen.module(x.shape[1], kind, x.dtype.name)
+    names = kernelgen.passes(mode, compact, biases.shape[1] > 0)
+    compiled = [kernelgen.module(x.shape[1], name, x.dtype.name) for name in names]
+    first_pass, activate = compiled[0], compiled[-1]
+    variant = VARIANT_CODES.get(names, 2)
     args = (int(mode), bool(compact), bool(rescale), float(eps), float(collapse_rtol))
 
     def run_batch(*arrays: np.ndarray) -> None:
-        _run_batch(layer_pass, VARIANT_CODES[kind], *arrays[:3], *args, *arrays[3:])
+        _run_batch(first_pass, activate, variant, *arrays[:3], *args, *arrays[3:])
 
     networks = x.shape[0]
     threads = min(numba.get_num_threads(), networks)

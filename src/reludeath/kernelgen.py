@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -49,18 +50,17 @@ from numba import types
 
 MAX_BLOCK = 8  # output rows per pass over the points
 CHAINS = 2  # interleaved multiply-add chains per output row
-VARIANTS = ("fused", "masked", "product")
 _TYPES = {"float32": ("float", "f32", 16), "float64": ("double", "f64", 8)}
 
 
-def variant(mode: int, compact: bool, has_bias: bool) -> str:
-    """Which layer pass a run needs: fused (zero bias, compacted, plain), masked (plain with
-    every point kept: biases), or product (sign flip and batch normalization)."""
-    from reludeath.kernel import MODE_PLAIN
+def passes(mode: int, compact: bool, has_bias: bool) -> tuple[str, ...]:
+    """The passes of one layer: fused (zero bias, compacted, plain), masked (plain with every
+    point kept: biases), or a product pass then ``activate`` (sign flip, batch normalization)."""
+    from reludeath.kernel import MODE_BATCHNORM, MODE_PLAIN
 
-    if mode != MODE_PLAIN:
-        return "product"
-    return "fused" if compact and not has_bias else "masked"
+    if mode == MODE_PLAIN:
+        return ("fused",) if compact and not has_bias else ("masked",)
+    return ("standardize" if mode == MODE_BATCHNORM else "signflip", "activate")
 
 
 def blocks(n: int) -> list[range]:
@@ -176,46 +176,103 @@ def _dot(e: _Emitter, n: int, i: int, x: list[str], weight, bias: str | None, ve
     return z
 
 
-def _body(e, n, rows, kind, m, mask, first_block, rowoff, shift, accs):
+@dataclass(frozen=True)
+class _Kind:
+    """What a pass computes (see the module docstring)."""
+
+    affine: bool  # z_i = in_i * s_i + t_i (s, t in the w and b arguments), else z = W h (+ b)
+    bias: bool  # the product adds b
+    store_relu: bool  # out = relu(z), else out = z
+    sums: bool  # shifted[:, 0:3], sums of out
+    masked_sums: bool  # shifted[:, 3:6], sums of out * amask
+    count: bool  # positive[i]: living points with out_i > 0
+    colsum: bool  # colsum = sum_i relu(z_i)
+    update_alive: bool  # amask &= colsum > 0, positive[n] = living points; else (colsum)
+    # positive[n] = living points with colsum > 0, amask unchanged
+
+
+KINDS = {
+    "fused": _Kind(False, False, True, True, False, True, True, True),
+    "masked": _Kind(False, True, True, True, True, True, True, True),
+    "activate": _Kind(True, False, True, True, True, True, True, True),
+    "standardize": _Kind(False, True, False, True, False, False, False, False),
+    "signflip": _Kind(False, True, False, False, False, False, True, False),
+}
+VARIANTS = tuple(KINDS)
+
+
+def _accumulators(kind: _Kind, lanes: int, v: str) -> list[tuple[str, int | None]]:
+    """(type, shifted slot or None for the count) of each per-row accumulator, in order."""
+    out: list[tuple[str, int | None]] = []
+    if kind.sums:
+        out += [(v, 1), (v, 2)]
+    if kind.masked_sums:
+        out += [(v, 4), (v, 5)]
+    if kind.count:
+        out += [(f"<{lanes} x i32>", None)]
+    return out
+
+
+def _row_input(e, n, i, kind, x, weight, bias, vec):
+    """z_i at the current points: the layer product, or the affine map of row i of the input."""
+    if kind.affine:
+        return e.fma(x[i], weight(i, 0), bias(i), vec)
+    return _dot(e, n, i, x, weight, bias(i) if kind.bias else None, vec)
+
+
+def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, accs):
     """One vector of points (offset m) for a block of rows; returns the updated accumulators."""
-    x = [e.load("%h", e.op(f"add i64 {rowoff[j]}, {m}", "o"), mask) for j in range(n)]
+    needed = rows if kind.affine else range(n)
+    x = {j: e.load("%h", e.op(f"add i64 {rowoff[j]}, {m}", "o"), mask) for j in needed}
+    column = kind.affine
 
     def weight(i, j):
-        return e.splat(e.load_scalar("%w", i * n + j))
+        return e.splat(e.load_scalar("%w", i if column else i * n + j))
 
-    bias = kind != "fused"
-    counted = mask  # points whose positive values are counted: the living ones, in range
-    if kind == "masked":
+    def bias(i):
+        return e.splat(e.load_scalar("%b", i))
+
+    a = alive = None
+    if kind.masked_sums or kind.count or (last_block and kind.colsum):
         a = e.load("%amask", m, mask)
-        counted = e.op(f"fcmp ogt {e.v} {a}, zeroinitializer", "c")
+        alive = e.op(f"fcmp ogt {e.v} {a}, zeroinitializer", "c")  # false past the last point
     colsum = None
     new = {}
     for i in rows:
-        z = _dot(e, n, i, x, weight, e.splat(e.load_scalar("%b", i)) if bias else None, True)
-        out, positive = (z, None) if kind == "product" else e.relu(z)
+        z = _row_input(e, n, i, kind, x, weight, bias, True)
+        relu, positive = e.relu(z)
+        out = relu if kind.store_relu else z
         e.store(out, "%out", e.op(f"add i64 {rowoff[i]}, {m}", "o"), mask)
-        d = e.keep(mask, e.arith("fsub", out, shift[i][0]))
-        s1, s2 = accs[i][:2]
-        new[i] = [e.arith("fadd", s1, d), e.fma(d, d, s2)]
-        if kind == "masked":
+        acc = iter(accs[i])
+        new[i] = []
+        if kind.sums:
+            d = e.keep(mask, e.arith("fsub", out, shift[i][0]))
+            new[i] += [e.arith("fadd", next(acc), d), e.fma(d, d, next(acc))]
+        if kind.masked_sums:
             dm = e.keep(mask, e.arith("fsub", e.arith("fmul", out, a), shift[i][1]))
-            t1, t2 = accs[i][2:4]
-            new[i] += [e.arith("fadd", t1, dm), e.fma(dm, dm, t2)]
-        if positive is not None:
-            if counted is not None:
-                positive = e.op(f"and {e.mask_t} {positive}, {counted}", "c")
-            new[i].append(e.tally(accs[i][-1], positive))
-        if kind != "product":
-            colsum = out if colsum is None else e.arith("fadd", colsum, out)
-    if colsum is not None:
-        if not first_block:
-            colsum = e.arith("fadd", colsum, e.load("%colsum", m, mask))
-        e.store(colsum, "%colsum", m, mask)
+            new[i] += [e.arith("fadd", next(acc), dm), e.fma(dm, dm, next(acc))]
+        if kind.count:
+            counted = e.op(f"and {e.mask_t} {positive}, {alive}", "c")
+            new[i].append(e.tally(next(acc), counted))
+        if kind.colsum:
+            colsum = relu if colsum is None else e.arith("fadd", colsum, relu)
+    if colsum is None:
+        return new
+    if not first_block:
+        colsum = e.arith("fadd", colsum, e.load("%colsum", m, mask))
+    e.store(colsum, "%colsum", m, mask)
+    if last_block:  # every row is in: which points survive this layer
+        hit = e.op(f"fcmp ogt {e.v} {colsum}, zeroinitializer", "c")
+        survives = e.op(f"and {e.mask_t} {hit}, {alive}", "c")
+        if kind.update_alive:
+            e.store(e.op(f"uitofp {e.mask_t} {survives} to {e.v}", "u"), "%amask", m, mask)
+        new["alive"] = e.tally(accs["alive"], survives)
     return new
 
 
-def _pass_ir(n: int, kind: str, dtype: str) -> str:
+def _pass_ir(n: int, name: str, dtype: str) -> str:
     """The LLVM IR module of one pass (see the module docstring)."""
+    kind = KINDS[name]
     scalar, suffix, lanes = _TYPES[dtype]
     e = _Emitter(scalar, suffix, lanes)
     e.lines.append(
@@ -226,17 +283,21 @@ def _pass_ir(n: int, kind: str, dtype: str) -> str:
     rowoff = [e.op(f"mul i64 {j}, %pitch", "ro") for j in range(n)]
     # Each row's shift: its value at the first point, computed as the vector lanes compute it.
     x0 = [e.load_scalar("%h", rowoff[j]) for j in range(n)]
-    a0 = e.load_scalar("%amask", 0) if kind == "masked" else None
+    a0 = e.load_scalar("%amask", 0) if kind.masked_sums else None
     shift = {}
-    for i in range(n):
-        bias = e.load_scalar("%b", i) if kind != "fused" else None
-        z0 = _dot(e, n, i, x0, lambda i, j: e.load_scalar("%w", i * n + j), bias, False)
-        c = z0 if kind == "product" else e.relu(z0, vec=False)[0]
-        cm = e.arith("fmul", c, a0, False) if kind == "masked" else None
-        shift[i] = [e.splat(c)] + ([e.splat(cm)] if cm else [])
-        for slot, value in ((0, c), (3, cm)):
-            if value is not None:
-                e.raw(f"store {scalar} {value}, ptr {e.ptr('%shifted', 6 * i + slot)}, align 4")
+    if kind.sums:
+        for i in range(n):
+            z0 = _row_input(
+                e, n, i, kind, x0,
+                lambda i, j: e.load_scalar("%w", i if kind.affine else i * n + j),
+                lambda i: e.load_scalar("%b", i), False,
+            )  # fmt: skip
+            c = e.relu(z0, vec=False)[0] if kind.store_relu else z0
+            cm = e.arith("fmul", c, a0, False) if kind.masked_sums else None
+            shift[i] = [e.splat(c)] + ([e.splat(cm)] if cm else [])
+            for slot, value in ((0, c), (3, cm)):
+                if value is not None:
+                    e.raw(f"store {scalar} {value}, ptr {e.ptr('%shifted', 6 * i + slot)}, align 4")
     e.raw(f"%vend = and i64 %cols, -{lanes}")
     e.raw("%rem = sub i64 %cols, %vend")
     e.raw("%rem32 = trunc i64 %rem to i32")
@@ -250,66 +311,79 @@ def _pass_ir(n: int, kind: str, dtype: str) -> str:
     e.raw("%hasvec = icmp sgt i64 %vend, 0")
     e.raw("%hastail = icmp sgt i64 %rem, 0")
     e.raw("br label %pre0")
-    # Accumulators per row: shifted sums (2, or 4 with the masked ones), then the count of
-    # positive living points (integers), whose types and destinations these are.
-    sums = 4 if kind == "masked" else 2
-    kinds = [e.v] * sums + ([f"<{lanes} x i32>"] if kind != "product" else [])
-    per_row = len(kinds)
-    slots = (1, 2, 4, 5)
+    types_ = _accumulators(kind, lanes, e.v)
+    count_t = f"<{lanes} x i32>"
     zero = "zeroinitializer"
-    for number, rows in enumerate(blocks(n)):
+    parts = blocks(n)
+    for number, rows in enumerate(parts):
+        last = number == len(parts) - 1
+        keys = [(i, k) for i in rows for k in range(len(types_))]
+        if last and kind.colsum:
+            keys.append(("alive", None))
+
+        def type_of(key):
+            return count_t if key[0] == "alive" else types_[key[1]][0]
+
+        def get(values, key):
+            return values["alive"] if key[0] == "alive" else values[key[0]][key[1]]
+
+        def grouped(values):
+            out = {i: [values[(i, k)] for k in range(len(types_))] for i in rows}
+            if ("alive", None) in values:
+                out["alive"] = values[("alive", None)]
+            return out
+
         pre, loop, after, tail, done = (f"{s}{number}" for s in ("pre", "loop", "after", "tail", "done"))
         e.label(pre)
         e.raw(f"br i1 %hasvec, label %{loop}, label %{after}")
         e.label(loop)
         m = f"%m{number}"
-        names = {i: [f"%acc{number}_{i}_{k}" for k in range(per_row)] for i in rows}
+        names = {key: f"%acc{number}_{key[0]}_{key[1]}" for key in keys}
         e.raw(f"{m} = phi i64 [0, %{pre}], [%mnext{number}, %{loop}]")
         start = len(e.lines)
-        new = _body(e, n, rows, kind, m, None, number == 0, rowoff, shift, names)
-        phis = [
-            f"  {names[i][k]} = phi {kinds[k]} [{zero}, %{pre}], [{new[i][k]}, %{loop}]"
-            for i in rows
-            for k in range(per_row)
+        new = _body(e, n, rows, kind, m, None, number == 0, last, rowoff, shift, grouped(names))
+        e.lines[start:start] = [
+            f"  {names[key]} = phi {type_of(key)} [{zero}, %{pre}], [{get(new, key)}, %{loop}]"
+            for key in keys
         ]
-        e.lines[start:start] = phis
         e.raw(f"%mnext{number} = add i64 {m}, {lanes}")
         e.raw(f"%more{number} = icmp slt i64 %mnext{number}, %vend")
         e.raw(f"br i1 %more{number}, label %{loop}, label %{after}")
         e.label(after)
         entered = {
-            i: [
-                e.op(f"phi {kinds[k]} [{zero}, %{pre}], [{new[i][k]}, %{loop}]")
-                for k in range(per_row)
-            ]
-            for i in rows
+            key: e.op(f"phi {type_of(key)} [{zero}, %{pre}], [{get(new, key)}, %{loop}]")
+            for key in keys
         }
         e.raw(f"br i1 %hastail, label %{tail}, label %{done}")
         e.label(tail)
-        tailed = _body(e, n, rows, kind, "%vend", "%tailmask", number == 0, rowoff, shift, entered)
+        tailed = _body(
+            e, n, rows, kind, "%vend", "%tailmask", number == 0, last, rowoff, shift,
+            grouped(entered),
+        )  # fmt: skip
         e.raw(f"br label %{done}")
         e.label(done)
         final = {
-            i: [
-                e.op(f"phi {kinds[k]} [{entered[i][k]}, %{after}], [{tailed[i][k]}, %{tail}]")
-                for k in range(per_row)
-            ]
-            for i in rows
+            key: e.op(
+                f"phi {type_of(key)} [{entered[key]}, %{after}], [{get(tailed, key)}, %{tail}]"
+            )
+            for key in keys
         }
-        for i in rows:
-            for k in range(sums):
+        for key in keys:
+            if key[0] != "alive" and types_[key[1]][1] is not None:
                 total = e.op(
                     f"call reassoc {scalar} @llvm.vector.reduce.fadd.{e.vsfx}"
-                    f"({scalar} 0.0, {e.v} {final[i][k]})"
+                    f"({scalar} 0.0, {e.v} {final[key]})"
                 )
-                e.raw(f"store {scalar} {total}, ptr {e.ptr('%shifted', 6 * i + slots[k])}, align 4")
-            if per_row > sums:
-                count = e.op(f"call i32 @llvm.vector.reduce.add.v{lanes}i32({kinds[-1]} {final[i][-1]})")
+                slot = 6 * key[0] + types_[key[1]][1]
+                e.raw(f"store {scalar} {total}, ptr {e.ptr('%shifted', slot)}, align 4")
+            else:
+                count = e.op(f"call i32 @llvm.vector.reduce.add.v{lanes}i32({count_t} {final[key]})")
                 wide = e.op(f"zext i32 {count} to i64")
-                p = e.op(f"getelementptr inbounds i64, ptr %positive, i64 {i}", "p")
+                index = n if key[0] == "alive" else key[0]
+                p = e.op(f"getelementptr inbounds i64, ptr %positive, i64 {index}", "p")
                 e.raw(f"store i64 {wide}, ptr {p}, align 8")
         e.raw(f"br label %pre{number + 1}")
-    e.label(f"pre{len(blocks(n))}")
+    e.label(f"pre{len(parts)}")
     e.raw("ret void")
     e.lines.append("}")
     v, s, vs = e.v, scalar, e.vsfx
