@@ -68,6 +68,8 @@ def test_pass_matches_numpy(n, cols, pitch, name, dtype):
     h = rng.standard_normal((n, cols)).astype(dtype)
     amask = (rng.random(cols) < 0.7).astype(dtype)
     amask[0] = 1.0
+    if not kind.masked_sums:  # these passes run only where every point is alive
+        amask[:] = 1.0
     out, colsum, shifted, positive, amask_after = call_pass(name, w, b, h, amask, pitch)
     z, expected = _expected(name, w, b, h)
     alive = amask > 0

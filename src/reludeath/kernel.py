@@ -125,15 +125,17 @@ def layout(n: int, total: int, itemsize: int) -> tuple[int, int, int, int]:
     return pitch, second, z, z + n * pitch
 
 
-# Layer structure: 0 one fused pass (zero bias, compacted, plain), 1 one masked pass (plain,
-# every point kept), 2 a product pass (standardize or signflip) then an activate pass.
-VARIANT_CODES = {("fused",): 0, ("masked",): 1}
+# Layer structure: 0 one fused pass (zero bias, compacted, plain), 1 one biased pass (plain,
+# every point kept), 2 a product pass (standardize or signflip) then an activate pass. Where
+# dead points are kept (not compacted), layers after the first death use the pass that also
+# sums the outputs with dead points as zero (masked, activate_masked).
+VARIANT_CODES = {"fused": 0, "biased": 1, "standardize": 2, "signflip": 2}
 
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
 def _network(
-    first_pass, activate, variant, x, weights, biases, mode, compact, rescale, eps,
-    collapse_rtol, alive_out, sum_var_out, mean_sq_out, collapsed_out, nonzero_out,
+    first_pass, activate, masked_pass, variant, x, weights, biases, mode, compact, rescale,
+    eps, collapse_rtol, alive_out, sum_var_out, mean_sq_out, collapsed_out, nonzero_out,
     flipped_out, log2_scale_out, split_out,
 ):  # fmt: skip
     """One network through every layer. The passes are the width's compiled code (C callbacks
@@ -185,6 +187,7 @@ def _network(
         h = buf0 if cur == 0 else buf1
         hn = buf1 if cur == 0 else buf0
         flipped = False
+        masked = not compact and n_alive < total
         if variant == 2:
             first_pass(
                 w.ctypes, b.ctypes, h.ctypes, z.ctypes, amask.ctypes, colsum.ctypes,
@@ -198,12 +201,14 @@ def _network(
             else:  # sign flip: negate a layer that would kill more than half the living points
                 flipped = 2 * (n_alive - positive[n]) > n_alive
                 slope[:] = -1.0 if flipped else 1.0
-            activate(
+            second = masked_pass if masked else activate
+            second(
                 slope.ctypes, offset.ctypes, z.ctypes, hn.ctypes, amask.ctypes, colsum.ctypes,
                 shifted.ctypes, positive.ctypes, cols, pitch,
             )  # fmt: skip
         else:
-            first_pass(
+            layer_pass = masked_pass if masked else first_pass
+            layer_pass(
                 w.ctypes, b.ctypes, h.ctypes, hn.ctypes, amask.ctypes, colsum.ctypes,
                 shifted.ctypes, positive.ctypes, cols, pitch,
             )  # fmt: skip
@@ -220,7 +225,7 @@ def _network(
             raise FloatingPointError("activations overflowed: use float64 or a smaller depth")
         collapsed_out[layer] = sum_var <= collapse_rtol**2 * (sum_var + mean_sq)
         nonzero_out[layer] = sum_var + mean_sq > 0.0
-        if n_alive < cols and not compact:
+        if masked:  # dead points' outputs as zero
             sum_var, mean_sq = _moments(shifted[:, 3:], cols, total)
         sum_var_out[layer] = sum_var
         mean_sq_out[layer] = mean_sq
@@ -235,15 +240,15 @@ def _network(
 
 @njit(fastmath=_FAST, nogil=True, cache=True)
 def _run_batch(
-    first_pass, activate, variant, x, weights, biases, mode, compact, rescale, eps,
-    collapse_rtol, alive_out, sum_var_out, mean_sq_out, collapsed_out, nonzero_out,
+    first_pass, activate, masked_pass, variant, x, weights, biases, mode, compact, rescale,
+    eps, collapse_rtol, alive_out, sum_var_out, mean_sq_out, collapsed_out, nonzero_out,
     flipped_out, log2_scale_out, split_out,
 ):  # fmt: skip
     """_network over the leading (network) axis of every array, in order."""
     for t in range(x.shape[0]):
         _network(
-            first_pass, activate, variant, x[t], weights[t], biases[t], mode, compact, rescale,
-            eps,
+            first_pass, activate, masked_pass, variant, x[t], weights[t], biases[t], mode,
+            compact, rescale, eps,
             collapse_rtol, alive_out[t], sum_var_out[t], mean_sq_out[t], collapsed_out[t],
             nonzero_out[t], flipped_out[t], log2_scale_out[t], split_out[t],
         )  # fmt: skip
@@ -300,12 +305,17 @@ def run_networks(
 
     names = kernelgen.passes(mode, compact, biases.shape[1] > 0)
     compiled = [kernelgen.module(x.shape[1], name, x.dtype.name) for name in names]
-    first_pass, activate = compiled[0], compiled[-1]
-    variant = VARIANT_CODES.get(names, 2)
+    # (first pass, activate pass, pass after the first death); unused slots repeat one.
+    first_pass = compiled[0]
+    activate = compiled[1] if names[0] in ("standardize", "signflip") else first_pass
+    masked_pass = compiled[-1]
+    variant = VARIANT_CODES[names[0]]
     args = (int(mode), bool(compact), bool(rescale), float(eps), float(collapse_rtol))
 
     def run_batch(*arrays: np.ndarray) -> None:
-        _run_batch(first_pass, activate, variant, *arrays[:3], *args, *arrays[3:])
+        _run_batch(
+            first_pass, activate, masked_pass, variant, *arrays[:3], *args, *arrays[3:]
+        )  # fmt: skip
 
     networks = x.shape[0]
     threads = min(numba.get_num_threads(), networks)

@@ -54,13 +54,16 @@ _TYPES = {"float32": ("float", "f32", 16), "float64": ("double", "f64", 8)}
 
 
 def passes(mode: int, compact: bool, has_bias: bool) -> tuple[str, ...]:
-    """The passes of one layer: fused (zero bias, compacted, plain), masked (plain with every
-    point kept: biases), or a product pass then ``activate`` (sign flip, batch normalization)."""
+    """The passes a run needs: ``fused`` (zero bias, compacted, plain); ``biased`` (plain with
+    every point kept: biases), and ``masked`` for layers after the first death; or a product
+    pass (``standardize``, ``signflip``) then ``activate``, and ``activate_masked`` after
+    the first death where dead points are kept."""
     from reludeath.kernel import MODE_BATCHNORM, MODE_PLAIN
 
     if mode == MODE_PLAIN:
-        return ("fused",) if compact and not has_bias else ("masked",)
-    return ("standardize" if mode == MODE_BATCHNORM else "signflip", "activate")
+        return ("fused",) if compact and not has_bias else ("biased", "masked")
+    product = "standardize" if mode == MODE_BATCHNORM else "signflip"
+    return (product, "activate") if compact else (product, "activate", "activate_masked")
 
 
 def blocks(n: int) -> list[range]:
@@ -193,8 +196,10 @@ class _Kind:
 
 KINDS = {
     "fused": _Kind(False, False, True, True, False, True, True, True),
+    "biased": _Kind(False, True, True, True, False, True, True, True),
     "masked": _Kind(False, True, True, True, True, True, True, True),
-    "activate": _Kind(True, False, True, True, True, True, True, True),
+    "activate": _Kind(True, False, True, True, False, True, True, True),
+    "activate_masked": _Kind(True, False, True, True, True, True, True, True),
     "standardize": _Kind(False, True, False, True, False, False, False, False),
     "signflip": _Kind(False, True, False, False, False, False, True, False),
 }
@@ -232,8 +237,10 @@ def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, acc
     def bias(i):
         return e.splat(e.load_scalar("%b", i))
 
-    a = alive = None
-    if kind.masked_sums or kind.count or (last_block and kind.colsum):
+    # Passes without masked sums run where every point in range is alive, or dead points are
+    # exactly 0 (compacted runs): they need no mask but the last vector's.
+    a, alive = None, mask
+    if kind.masked_sums:
         a = e.load("%amask", m, mask)
         alive = e.op(f"fcmp ogt {e.v} {a}, zeroinitializer", "c")  # false past the last point
     colsum = None
@@ -252,7 +259,7 @@ def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, acc
             dm = e.keep(mask, e.arith("fsub", e.arith("fmul", out, a), shift[i][1]))
             new[i] += [e.arith("fadd", next(acc), dm), e.fma(dm, dm, next(acc))]
         if kind.count:
-            counted = e.op(f"and {e.mask_t} {positive}, {alive}", "c")
+            counted = positive if alive is None else e.op(f"and {e.mask_t} {positive}, {alive}")
             new[i].append(e.tally(next(acc), counted))
         if kind.colsum:
             colsum = relu if colsum is None else e.arith("fadd", colsum, relu)
@@ -263,7 +270,7 @@ def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, acc
     e.store(colsum, "%colsum", m, mask)
     if last_block:  # every row is in: which points survive this layer
         hit = e.op(f"fcmp ogt {e.v} {colsum}, zeroinitializer", "c")
-        survives = e.op(f"and {e.mask_t} {hit}, {alive}", "c")
+        survives = hit if alive is None else e.op(f"and {e.mask_t} {hit}, {alive}", "c")
         if kind.update_alive:
             e.store(e.op(f"uitofp {e.mask_t} {survives} to {e.v}", "u"), "%amask", m, mask)
         new["alive"] = e.tally(accs["alive"], survives)
