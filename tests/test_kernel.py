@@ -68,18 +68,27 @@ def test_deep_networks_stay_finite(n):
 
 def test_batchnorm_constant_preactivation_gives_zero():
     """A neuron whose pre-activation is constant over the batch (std 0) outputs 0: the product
-    pass's shifted sums of a constant row are exactly zero, and standardization zeroes it."""
+    pass's shifted sums of a constant row are exactly zero, standardization zeroes the row, and
+    the network's statistics are the reference's, which maps std 0 to 0."""
     from kernel_calls import call_pass
 
-    from reludeath.kernel import _standardize
+    from reludeath import kernel
 
     w = np.array([[0.0, 0.0], [1.0, 0.0]], np.float32)
     b = np.array([2.0, 0.0], np.float32)
     h = np.array([[1.0, 2.0, 3.0], [5.0, -1.0, 0.5]], dtype=np.float32)
     z, _, shifted, _, _ = call_pass("standardize", w, b, h)
     assert np.all(z[0] == 2.0) and np.all(shifted[0, 1:3] == 0)
-    center, scale = np.zeros(2), np.ones(2)
-    _standardize(shifted, 3, 1e-5, center, scale)
-    assert scale[0] == 0 and center[1] == 2.0 and scale[1] > 0
-    out, *_ = call_pass("activate", scale, -center * scale, z)
-    assert np.all(out[0] == 0) and np.any(out[1] > 0)
+
+    rng = np.random.default_rng(8)
+    n, depth, points = 3, 5, 40
+    weights = rng.standard_normal((depth, n, n))
+    weights[:, 0] = 0.0  # neuron 0 is 0 before normalization at every layer
+    x = rng.standard_normal((n, points))
+    outs = list(kernel.allocate_outputs(1, depth).values())
+    kernel.run_network(x, weights, np.zeros((0, n)), kernel.MODE_BATCHNORM, False, False,
+                       1e-5, 1e-5, *(o[0] for o in outs))  # fmt: skip
+    expected = reference_network(x, weights, np.zeros((0, n)), kernel.MODE_BATCHNORM)
+    assert list(outs[0][0]) == [row[0] for row in expected]
+    np.testing.assert_allclose(outs[1][0], [row[1] for row in expected], rtol=1e-9)
+    np.testing.assert_allclose(outs[2][0], [row[2] for row in expected], rtol=1e-9)

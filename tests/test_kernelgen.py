@@ -8,15 +8,15 @@ import numpy as np
 import pytest
 from kernel_calls import call_pass
 
-from reludeath import kernelgen
+from reludeath import driver, kernelgen
 from reludeath.kernel import layout
 
 
 def test_cache_dir_follows_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("RELUDEATH_KERNEL_CACHE", str(tmp_path / "k"))
-    assert kernelgen.cache_dir() == tmp_path / "k"
+    assert driver.cache_dir() == tmp_path / "k"
     monkeypatch.delenv("RELUDEATH_KERNEL_CACHE")
-    assert kernelgen.cache_dir().name == "reludeath"
+    assert driver.cache_dir().name == "reludeath"
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -114,35 +114,32 @@ def test_constant_rows_have_zero_spread():
         assert np.all(shifted[constant, 1:3] == 0)
 
 
-def test_compiled_pass_is_cached_on_disk(monkeypatch, tmp_path):
+def test_compiled_code_is_cached_on_disk(monkeypatch, tmp_path):
     monkeypatch.setenv("RELUDEATH_KERNEL_CACHE", str(tmp_path))
-    kernelgen.module.cache_clear()
+    driver.layer_pass.cache_clear()
     try:
-        first = kernelgen.module(3, "fused", "float64")
+        driver.layer_pass(3, "fused", "float64")
         (path,) = tmp_path.glob("layer_n3_fused_float64_*.o")
         stamp = path.stat().st_mtime_ns
-        kernelgen.module.cache_clear()
-        again = kernelgen.module(3, "fused", "float64")  # loaded from the file, not rewritten
+        driver.layer_pass.cache_clear()
+        driver.layer_pass(3, "fused", "float64")  # loaded from the file, not rewritten
         assert path.stat().st_mtime_ns == stamp
         h = np.arange(6.0).reshape(3, 2)
-        w = np.eye(3)
-        for layer_pass in (first, again):
-            assert isinstance(layer_pass, kernelgen.LayerPass)
-        out, *_ = call_pass("fused", w, np.zeros(3), h)
+        out, *_ = call_pass("fused", np.eye(3), np.zeros(3), h)
         np.testing.assert_array_equal(out, h)
     finally:
-        kernelgen.module.cache_clear()
+        driver.layer_pass.cache_clear()
 
 
 def test_concurrent_writers_leave_one_complete_file(tmp_path):
     path = tmp_path / "cache" / "layer.o"
     data = os.urandom(100_000)
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda _: kernelgen._write_once(path, data), range(32)))
+        list(pool.map(lambda _: driver._write_once(path, data), range(32)))
     assert path.read_bytes() == data
     assert sorted(os.listdir(path.parent)) == ["layer.o"]  # no temporary left behind
     stamp = path.stat().st_mtime_ns
-    kernelgen._write_once(path, data)
+    driver._write_once(path, data)
     assert path.stat().st_mtime_ns == stamp  # never rewritten
 
 

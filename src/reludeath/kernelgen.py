@@ -37,16 +37,8 @@ machine, and nothing after.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
-import llvmlite
-import llvmlite.binding as llvm
-from numba import types
 
 MAX_BLOCK = 8  # output rows per pass over the points
 CHAINS = 2  # interleaved multiply-add chains per output row
@@ -412,108 +404,3 @@ def source(n: int, kind: str, dtype: str = "float32") -> str:
     if dtype not in _TYPES:
         raise ValueError(f"dtype must be one of {sorted(_TYPES)}, got {dtype!r}")
     return _pass_ir(n, kind, dtype)
-
-
-def cache_dir() -> Path:
-    """Where compiled passes live."""
-    env = os.environ.get("RELUDEATH_KERNEL_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "reludeath"
-
-
-def _write_once(path: Path, data: bytes) -> None:
-    """Create `path` with `data` atomically, unless it exists: a hard link creates the name only
-    if it is free, so of two jobs writing the same file at once, exactly one succeeds."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass  # another job wrote it first: same name, same content
-        except OSError:  # no hard links on this file system
-            if not path.exists():
-                os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
-def _signature(dtype: str) -> types.Signature:
-    p = types.CPointer(types.float32 if dtype == "float32" else types.float64)
-    return types.void(p, p, p, p, p, p, p, types.CPointer(types.intp), types.intp, types.intp)
-
-
-class LayerPass(types.WrapperAddressProtocol):
-    """A compiled pass, callable from numba code as a first-class function (the driver in
-    ``kernel.py`` takes it as an argument, so it is compiled once for every width)."""
-
-    def __init__(self, address: int, dtype: str) -> None:
-        self._address = address
-        self._dtype = dtype
-
-    def __wrapper_address__(self) -> int:
-        return self._address
-
-    def signature(self) -> types.Signature:
-        return _signature(self._dtype)
-
-
-# Every engine lives as long as the process: numba code may hold a pass's address, and
-# llvmlite's disposal of an engine with an object cache is not safe.
-_ENGINES: list[object] = []
-
-
-@cache
-def _target_machine() -> llvm.TargetMachine:
-    llvm.initialize_native_target()
-    llvm.initialize_native_asmprinter()
-    target = llvm.Target.from_default_triple()
-    features = llvm.get_host_cpu_features().flatten()
-    return target.create_target_machine(
-        cpu=llvm.get_host_cpu_name(), features=features, opt=3, codemodel="jitdefault"
-    )
-
-
-@cache
-def module(n: int, kind: str, dtype: str = "float32") -> LayerPass:
-    """The compiled pass for width n, a variant and a float dtype, from the on-disk cache or
-    compiled now (and cached)."""
-    import numba.experimental.function_type  # noqa: F401  (lets numba type a LayerPass)
-
-    ir = source(n, kind, str(dtype))
-    tm = _target_machine()
-    key = hashlib.sha256(
-        "\n".join([ir, tm.triple, llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten(),
-                   llvmlite.__version__]).encode()  # fmt: skip
-    ).hexdigest()[:20]
-    path = cache_dir() / f"layer_n{n}_{kind}_{dtype}_{key}.o"
-    mod = llvm.parse_assembly(ir)
-    mod.verify()
-    engine = llvm.create_mcjit_compiler(mod, tm)
-
-    def save(_module: object, data: bytes) -> None:
-        try:
-            _write_once(path, data)
-        except OSError:
-            pass  # cache not writable: compiled again next time
-
-    def load(_module: object) -> bytes | None:
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
-
-    engine.set_object_cache(save, load)
-    if not path.exists():
-        options = llvm.create_pipeline_tuning_options(speed_level=3)
-        options.loop_vectorization = False  # the IR is vectorized already
-        options.slp_vectorization = False
-        builder = llvm.create_pass_builder(tm, options)
-        builder.getModulePassManager().run(mod, builder)
-    engine.finalize_object()
-    _ENGINES.append(engine)
-    return LayerPass(engine.get_function_address("layer_pass"), str(dtype))

@@ -13,7 +13,6 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
-import numba
 import numpy as np
 import pyarrow as pa
 
@@ -149,9 +148,7 @@ def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
     per_network = depth * n * (n + 1) * dtype.itemsize + n * total * dtype.itemsize
     chunk = max(1, min(spec.networks, _CHUNK_BYTES // per_network))
     out = kernel.allocate_outputs(spec.networks, depth)
-    previous_threads = numba.get_num_threads()
-    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    try:
+    if True:
         with ThreadPoolExecutor(max_workers=threads) as pool:
             for start in range(0, spec.networks, chunk):
                 stop = min(start + chunk, spec.networks)
@@ -168,9 +165,8 @@ def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
                     _BATCHNORM_EPS,
                     _COLLAPSE_RTOL,
                     *(out[name][start:stop] for name in kernel.OUTPUTS),
+                    threads=threads,
                 )
-    finally:
-        numba.set_num_threads(previous_threads)
     networks = np.arange(spec.first_network, spec.first_network + spec.networks, dtype=np.int64)
     columns = {
         "scheme": pa.DictionaryArray.from_arrays(

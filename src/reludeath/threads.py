@@ -23,6 +23,7 @@ _ENV = (
     "BLIS_NUM_THREADS",
     "VECLIB_MAXIMUM_THREADS",
     "NUMEXPR_NUM_THREADS",
+    "RELUDEATH_NUM_THREADS",  # the kernel's own threads (reludeath.kernel.default_threads)
 )
 # Setter symbols of OpenBLAS builds (plain, 64-bit interface, and the scipy-openblas wheels
 # that numpy and scipy bundle) and of MKL.
