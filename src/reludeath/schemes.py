@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import ClassVar
 
 import numpy as np
@@ -73,7 +74,7 @@ class Scheme:
     def rescale(self) -> bool:
         return self.compact
 
-    def draw(self, streams: list[np.random.Generator], n: int, depth: int) -> Parameters:
+    def draw(self, streams: Sequence[np.random.Generator], n: int, depth: int) -> Parameters:
         """Zero-bias standard-normal weights; by positive homogeneity their scale
         changes no statistic the kernel reports, so none is applied."""
         weights = streams[0].standard_normal((depth, n, n), dtype=np.float32)
@@ -103,7 +104,7 @@ class IID(Scheme):
     def has_bias(self) -> bool:
         return self.bias_std > 0
 
-    def draw(self, streams: list[np.random.Generator], n: int, depth: int) -> Parameters:
+    def draw(self, streams: Sequence[np.random.Generator], n: int, depth: int) -> Parameters:
         base = super().draw(streams, n, depth)
         if not self.has_bias:
             return base
@@ -169,7 +170,7 @@ class RAI(Scheme):
         of order one at any depth (docs/numerics.md)."""
         return np.dtype(np.float32)
 
-    def draw(self, streams: list[np.random.Generator], n: int, depth: int) -> Parameters:
+    def draw(self, streams: Sequence[np.random.Generator], n: int, depth: int) -> Parameters:
         v = streams[0].standard_normal((depth, n, n + 1)) * (self.sigma / math.sqrt(n))
         column = streams[1].integers(0, n + 1, size=(depth, n))
         # Beta(2, 1) has CDF x**2 on [0, 1], so sqrt(U) is an exact draw.
