@@ -1,5 +1,5 @@
-"""Cold compile cost of the kernel: CPU seconds to compile every pass the default config's
-schemes and widths need, in a fresh, empty kernel cache (a temporary directory).
+"""Cold compile cost of the kernel: CPU seconds to compile every network driver and pass the
+default config's schemes and widths need, in a fresh, empty kernel cache (a temporary directory).
 
 Each (scheme, width) runs one tiny shard in this process, timed with process CPU time, so the
 figure is what a fresh machine pays once, summed over all jobs that would compile in parallel.
@@ -20,7 +20,6 @@ import numpy as np
 def main() -> None:
     cache = tempfile.mkdtemp(prefix="reludeath-bench-cache-")
     os.environ["RELUDEATH_KERNEL_CACHE"] = cache
-    os.environ["NUMBA_CACHE_DIR"] = cache  # the package's own cached helpers start cold too
     import yaml
 
     from reludeath import ShardSpec, kernel

@@ -1,7 +1,10 @@
 """Time the paper's grid for every scheme: n = 1..15, k = 256, T networks x 1024 points
 (T = 1024 unless given as the first argument). Prints, per scheme, the kernel's seconds and,
-separately, the seconds spent drawing parameters and data, and the kernel's ratio to iid;
-then the machine's matmul rate. The last line is: grid_kernel_s=X grid_draw_s=Y
+separately, the seconds spent drawing parameters and data, and the kernel's ratio to iid; also
+the kernel's core-nanoseconds per unit of work (n^2 * M multiply-adds
+of a layer the kernel computed), which compares schemes per unit of work: networks of some
+schemes die within a few layers, and compacted ones then stop; then the machine's matmul rate.
+The last line is: grid_kernel_s=X grid_draw_s=Y
 """
 
 from __future__ import annotations
@@ -24,14 +27,15 @@ M, K = 1024, 256
 SCHEMES = ("iid", "iid_bias", "batchnorm", "signflip", "rai")
 
 
-def run_scheme(name: str, networks: int) -> tuple[float, float]:
-    """(kernel seconds, drawing seconds) over n = 1..15."""
-    kernel_s = draw_s = 0.0
+def run_scheme(name: str, networks: int) -> tuple[float, float, float]:
+    """(kernel seconds, drawing seconds, living work units n^2 * M over layers run) over
+    n = 1..15."""
+    kernel_s = draw_s = work = 0.0
     threads = os.cpu_count() or 1
     for n in range(1, 16):
         spec = ShardSpec(name, n, K, networks, M, seed=0)
         scheme = spec.scheme_object
-        outs = kernel.allocate_outputs(networks, K).values()
+        outs = list(kernel.allocate_outputs(networks, K).values())
         small = ShardSpec(name, n, 2, 2, 8, seed=0)  # compile (or load) outside the timing
         parts = [draw_network(small, scheme, t, scheme.dtype) for t in range(2)]
         x, w, b = (np.stack(p) for p in zip(*parts, strict=True))
@@ -49,20 +53,27 @@ def run_scheme(name: str, networks: int) -> tuple[float, float]:
             x, w, b, mode, compact, rescale, _BATCHNORM_EPS, _COLLAPSE_RTOL, *outs
         )  # fmt: skip
         kernel_s += time.perf_counter() - start
-    return kernel_s, draw_s
+        alive = outs[0]
+        # Layers the kernel computed: all of them, or up to and including death (compacted).
+        layers_run = (np.count_nonzero(alive > 0) + np.count_nonzero(alive[:, -1] == 0)
+                      if compact else alive.size)  # fmt: skip
+        work += float(layers_run) * n * n * M
+    return kernel_s, draw_s, work
 
 
 def main() -> None:
     networks = int(sys.argv[1]) if len(sys.argv) > 1 else 1024
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; T={networks}")
     kernel_total = draw_total = 0.0
-    seconds = {}
+    seconds, unit = {}, {}
     for name in SCHEMES:
-        kernel_s, draw_s = run_scheme(name, networks)
+        kernel_s, draw_s, work = run_scheme(name, networks)
         seconds[name] = kernel_s
+        unit[name] = kernel_s / work * 1e9 * (os.cpu_count() or 1)
         print(
             f"{name}: kernel {kernel_s:.1f} s ({kernel_s / seconds['iid']:.2f} x iid), "
-            f"drawing {draw_s:.1f} s",
+            f"drawing {draw_s:.1f} s, {unit[name]:.3f} core-ns per computed n^2*M unit "
+            f"({unit[name] / unit['iid']:.2f} x iid)",
             flush=True,
         )
         kernel_total += kernel_s

@@ -130,13 +130,13 @@ def run_networks(
         positive, amask = np.zeros(n + 1, np.int64), np.ones(total, x.dtype)
         tail = [a.ctypes.data for a in (work,)] + [pitch, second, z_at]
         tail += [a.ctypes.data for a in (*buffers, colsum, shifted, positive, amask)]
+        # Each network's arrays, as addresses: base + t * stride (no ctypes object per call).
+        bases = [(a.ctypes.data, a.strides[0]) for a in (x, weights, biases, *outputs)]
+        if not has_bias:  # no biases to read: any valid address
+            bases[2] = (x.ctypes.data, 0)
         for t in range(start, stop):
-            status = run(
-                x[t].ctypes.data, weights[t].ctypes.data,
-                biases[t].ctypes.data if has_bias else x.ctypes.data,
-                total, depth, int(has_bias), *settings,
-                *(out[t].ctypes.data for out in outputs), *tail,
-            )  # fmt: skip
+            xp, wp, bp, *outs = (base + t * stride for base, stride in bases)
+            status = run(xp, wp, bp, total, depth, int(has_bias), *settings, *outs, *tail)
             if status == driver.OVERFLOW:
                 raise FloatingPointError("activations overflowed: use float64 or a smaller depth")
 
