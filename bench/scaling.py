@@ -46,7 +46,11 @@ def fit(xs: list[int], ys: list[float]) -> float:
 
 def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; T={T}")
-    widths, points, depths = [1, 2, 4, 8, 16, 32, 64], [64, 256, 1024, 4096, 8192], [32, 64, 128, 256]
+    widths, points, depths = (
+        [1, 2, 4, 8, 16, 32, 64],
+        [64, 256, 1024, 4096, 8192],
+        [32, 64, 128, 256],
+    )
     ys = [seconds("signflip", n, 1024, 64) for n in widths]
     for n, y in zip(widths, ys, strict=True):
         print(f"n={n:3d} M=1024 k=64: {y / T / 64 * 1e6:8.2f} us per network and layer")

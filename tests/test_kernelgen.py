@@ -43,7 +43,7 @@ def test_blocks_cover_every_row_once(n):
 
 
 def _expected(name, w, b, h):
-    """z and out of a pass, in float64."""
+    """(z, out) of a pass, in float64."""
     kind = kernelgen.KINDS[name]
     h64 = h.astype(np.float64)
     if kind.affine:
@@ -56,7 +56,8 @@ def _expected(name, w, b, h):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("name", kernelgen.VARIANTS)
 @pytest.mark.parametrize(
-    "n, cols, pitch", [(1, 1, 1), (3, 17, 20), (5, 16, 16), (8, 33, 48), (15, 100, 1040), (20, 7, 9)]
+    "n, cols, pitch",
+    [(1, 1, 1), (3, 17, 20), (5, 16, 16), (8, 33, 48), (15, 100, 1040), (20, 7, 9)],
 )
 def test_pass_matches_numpy(n, cols, pitch, name, dtype):
     """Every output of every pass, at widths with one and several row blocks and point counts
@@ -71,7 +72,7 @@ def test_pass_matches_numpy(n, cols, pitch, name, dtype):
     if not kind.masked_sums:  # these passes run only where every point is alive
         amask[:] = 1.0
     out, colsum, shifted, positive, amask_after = call_pass(name, w, b, h, amask, pitch)
-    z, expected = _expected(name, w, b, h)
+    _, expected = _expected(name, w, b, h)
     alive = amask > 0
     rtol = 1e-4 if dtype == "float32" else 1e-12
     scale = (np.abs(w).sum(axis=-1).max() + 1) * (np.abs(h).max() + np.abs(b).max())

@@ -18,7 +18,7 @@ import ctypes
 import hashlib
 import os
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 
@@ -143,7 +143,9 @@ def _moments(c: _Code, shifted, slot: int, n: int, cols, total) -> tuple[ir.Valu
     count = b.sitofp(total, F64)
     for i in range(n):
         center = c.to_double(c.load(shifted, i64(6 * i + slot), c.f))
-        s1 = b.fsub(c.to_double(c.load(shifted, i64(6 * i + slot + 1), c.f)), b.fmul(missing, center))
+        s1 = b.fsub(
+            c.to_double(c.load(shifted, i64(6 * i + slot + 1), c.f)), b.fmul(missing, center)
+        )
         s2 = b.fadd(
             c.to_double(c.load(shifted, i64(6 * i + slot + 2), c.f)),
             b.fmul(b.fmul(missing, center), center),
@@ -263,7 +265,8 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
         c.store(b.zext(b.fcmp_ordered(">", energy, f64(0.0)), I8), a["nonzero_out"], layer)
         stats = c.var(sum_var), c.var(mean_sq)
         with b.if_then(masked):  # dead points' outputs as zero
-            for slot, value in zip(stats, _moments(c, a["shifted"], 3, n, c.get(cols), total)):
+            masked_stats = _moments(c, a["shifted"], 3, n, c.get(cols), total)
+            for slot, value in zip(stats, masked_stats, strict=True):
                 c.set(slot, value)
         sum_var, mean_sq = c.get(stats[0]), c.get(stats[1])
         c.store(sum_var, a["sum_var_out"], layer)
@@ -271,7 +274,9 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
         c.store(c.get(log2_scale), a["log2_scale_out"], layer)
         energy = b.fadd(sum_var, mean_sq)
         c.set(shift, i64(0))
-        grow = b.and_(b.icmp_signed("!=", a["rescale"], i64(0)), b.fcmp_ordered(">", energy, f64(0.0)))
+        grow = b.and_(
+            b.icmp_signed("!=", a["rescale"], i64(0)), b.fcmp_ordered(">", energy, f64(0.0))
+        )
         with b.if_then(grow):
             root = b.call(_sqrt(module), [b.fdiv(energy, f64(float(n)))])
             c.set(shift, _frexp_exponent(c, root))
@@ -377,6 +382,9 @@ def _target_machine() -> llvm.TargetMachine:
     )
 
 
+# What compiled code depends on besides its IR (the optimization pipeline is set here).
+_SOURCES = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
 # Every engine lives as long as the process: callers hold addresses of its code, and
 # llvmlite's disposal of an engine with an object cache is not safe.
 _ENGINES: list[object] = []
@@ -387,8 +395,16 @@ def _compile(text: str, tag: str) -> llvm.ExecutionEngine:
     (named `tag` and a hash of what the code depends on), else compiled now and cached."""
     tm = _target_machine()
     key = hashlib.sha256(
-        "\n".join([text, tm.triple, llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten(),
-                   llvmlite.__version__]).encode()  # fmt: skip
+        "\n".join(
+            [
+                text,
+                tm.triple,
+                llvm.get_host_cpu_name(),
+                llvm.get_host_cpu_features().flatten(),
+                llvmlite.__version__,
+                _SOURCES,
+            ]
+        ).encode()
     ).hexdigest()[:20]
     path = cache_dir() / f"{tag}_{key}.o"
     module = llvm.parse_assembly(text)
@@ -396,10 +412,8 @@ def _compile(text: str, tag: str) -> llvm.ExecutionEngine:
     engine = llvm.create_mcjit_compiler(module, tm)
 
     def save(_module: object, data: bytes) -> None:
-        try:
+        with suppress(OSError):  # cache not writable: compiled again next time
             _write_once(path, data)
-        except OSError:
-            pass  # cache not writable: compiled again next time
 
     def load(_module: object) -> bytes | None:
         try:
@@ -425,10 +439,13 @@ def _ctype(kind: str) -> type:
 
 def _merge(parts: list[str]) -> str:
     """One module from several: declarations once each, no declaration of a defined name."""
+
     def name(line: str) -> str:
         return line.split("@")[1].split("(")[0].strip('"')
 
-    defined = {name(line) for part in parts for line in part.splitlines() if line.startswith("define ")}
+    defined = {
+        name(line) for part in parts for line in part.splitlines() if line.startswith("define ")
+    }
     body, declared = [], set()
     for part in parts:
         for line in part.splitlines():

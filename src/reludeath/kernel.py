@@ -46,8 +46,6 @@ def allocate_outputs(networks: int, depth: int) -> dict[str, np.ndarray]:
     return {name: np.empty((networks, depth), dtype) for name, dtype in OUTPUTS.items()}
 
 
-
-
 def layout(n: int, total: int, itemsize: int) -> tuple[int, int, int, int]:
     """(pitch, offset of the second activation buffer, offset of z, size) in elements of a
     network's work buffer: rows `pitch` apart, pitch * itemsize = 64 (mod 4096), and the

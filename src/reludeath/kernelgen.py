@@ -1,44 +1,44 @@
-"""Per-width layer passes: LLVM IR written for one width and dtype, compiled once, cached.
+"""Per-width layer passes, written as LLVM IR for one width and dtype.
 
 The layer product z = W h (+ b) of a width-n network is n*n multiply-adds per point. At these
-sizes a BLAS call per layer is slow (its set-up costs more than the product), and compiled
-loops leave the vector width, unrolling and register use to the compiler's cost model, which
-at these sizes spills most of the registers. So each pass is written here directly as LLVM IR
-with explicit vectors of V points (16 float32 or 8 float64: one AVX-512 register; narrower
-machines split them): the input rows x_j of V points are loaded once into registers, every
-weight w_ij is broadcast from memory into the multiply-add that uses it, output rows are computed
-in blocks of up to 8 with two interleaved accumulation chains each, and the ReLU, the per-point
-survival sums and the per-row shifted moments are computed in the same pass. The last partial
-vector of points runs the same code with masked loads and stores.
+sizes a BLAS call per layer is slow (its set-up costs more than the product), and compiled loops
+leave vector width, unrolling and register use to the compiler's cost model, which here spills
+most registers. So each pass is written directly as IR with explicit vectors of V points (16
+float32 or 8 float64: one AVX-512 register; narrower machines split them): the input rows x_j of
+V points are loaded once into registers, every weight w_ij is broadcast from memory into the
+multiply-add that uses it, output rows are computed in blocks of at most 8 with two interleaved
+multiply-add chains each, and the ReLU, the survival sums, the shifted moments and the counts
+behind ``split`` are computed in the same pass. The last, partial vector of points runs the same
+code with masked loads and stores. Arithmetic is exact IEEE in the order written (no
+reassociation), but the final sum of each accumulator's lanes.
 
-Three passes (``VARIANTS``), one C signature::
+Every pass has one C signature::
 
     void layer_pass(T *w, T *b, T *h, T *out, T *amask, T *colsum, T *shifted,
-                    intptr *positive, intptr cols, intptr pitch)
+                    int64 *positive, int64 cols, int64 pitch)
 
-- ``fused`` (zero bias): out = relu(W h); colsum[m] = sum_i out[i, m];
+with rows of h and out `pitch` elements apart, and computes what its ``_Kind`` says (``KINDS``):
+
+- ``fused`` (zero bias, compacted runs): out = relu(W h); colsum[m] = sum_i out[i, m];
   shifted[i, 0:3] = (c_i, sum_m (out_i - c_i), sum_m (out_i - c_i)**2) with c_i = out[i, 0];
-  positive[i] = the number of points m with out[i, m] > 0 (the basis of ``split``);
-- ``masked`` (biases, every point kept): the same with out = relu(W h + b), and
-  shifted[i, 3:6] the same sums of out_i * amask (dead points as zero), shifted by c_i * amask[0],
-  and positive[i] counting living points only (amask > 0);
-- ``product`` (sign flip, batch normalization): out = z = W h + b and shifted[i, 0:3] the
-  shifted sums of z (what batch normalization needs); colsum and positive are not touched.
+  positive[i] = #points with out_i > 0; amask[m] = colsum[m] > 0 and positive[n] = #survivors;
+- ``biased``: the same with out = relu(W h + b) (biased schemes, every point kept, while all are
+  alive); ``masked`` (after the first death) also counts living points only (amask > 0) and sums
+  out * amask into shifted[i, 3:6] (dead points as zero, shifted by c_i * amask[0]);
+- ``standardize`` (batch normalization): out = z = W h (+ b), shifted[i, 0:3] its sums;
+- ``signflip``: out = z, colsum = sum_i relu(z_i), positive[n] = #points that relu(z) keeps;
+- ``activate`` and ``activate_masked`` follow those two: out = relu(h * w_i + b_i), a per-row
+  affine map of z (sign, or standardization), with the outputs of ``biased`` / ``masked``.
 
 Shifting each row's sums by its value at the first point keeps the variance well conditioned in
-float32, and makes it exactly 0 for a constant row. The shift is computed by the same operations,
+float32 and makes it exactly 0 for a constant row: the shift is computed by the same operations,
 in the same order, as the vector lanes, so it equals the first point's value bit for bit.
-
-Compiled code is cached on disk (``$RELUDEATH_KERNEL_CACHE``, else ``~/.cache/reludeath``) as
-object files keyed by a hash of the IR, the CPU and llvmlite's version, written under a temporary
-name and renamed into place, so concurrent jobs are safe; a pass costs 0.1-1 s to compile once per
-machine, and nothing after.
+``driver`` puts the passes of a run beside the layer loop in one module and compiles it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 
 MAX_BLOCK = 8  # output rows per pass over the points
 CHAINS = 2  # interleaved multiply-add chains per output row
@@ -326,13 +326,15 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
         def get(values, key):
             return values["alive"] if key[0] == "alive" else values[key[0]][key[1]]
 
-        def grouped(values):
+        def grouped(values, rows=rows):
             out = {i: [values[(i, k)] for k in range(len(types_))] for i in rows}
             if ("alive", None) in values:
                 out["alive"] = values[("alive", None)]
             return out
 
-        pre, loop, after, tail, done = (f"{s}{number}" for s in ("pre", "loop", "after", "tail", "done"))
+        pre, loop, after, tail, done = (
+            f"{s}{number}" for s in ("pre", "loop", "after", "tail", "done")
+        )
         e.label(pre)
         e.raw(f"br i1 %hasvec, label %{loop}, label %{after}")
         e.label(loop)
@@ -376,7 +378,9 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
                 slot = 6 * key[0] + types_[key[1]][1]
                 e.raw(f"store {scalar} {total}, ptr {e.ptr('%shifted', slot)}, align 4")
             else:
-                count = e.op(f"call i32 @llvm.vector.reduce.add.v{lanes}i32({count_t} {final[key]})")
+                count = e.op(
+                    f"call i32 @llvm.vector.reduce.add.v{lanes}i32({count_t} {final[key]})"
+                )
                 wide = e.op(f"zext i32 {count} to i64")
                 index = n if key[0] == "alive" else key[0]
                 p = e.op(f"getelementptr inbounds i64, ptr %positive, i64 {index}", "p")
@@ -394,7 +398,7 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
         f"declare {s} @llvm.vector.reduce.fadd.{vs}({s}, {v})",
         f"declare i32 @llvm.vector.reduce.add.v{lanes}i32(<{lanes} x i32>)",
     ]
-    return "\n".join(e.lines + [""] + declarations) + "\n"
+    return "\n".join([*e.lines, "", *declarations]) + "\n"
 
 
 def source(n: int, kind: str, dtype: str = "float32") -> str:
