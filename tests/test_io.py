@@ -1,5 +1,10 @@
 """Atomic writes and damaged-shard errors."""
 
+import subprocess
+import sys
+
+import numpy as np
+import pyarrow as pa
 import pytest
 
 from reludeath import ShardSpec, simulate_shard
@@ -36,3 +41,37 @@ def test_truncated_shard_is_named_with_the_fix(tmp_path):
     path.write_bytes(path.read_bytes()[:100])
     with pytest.raises(ShardError, match=rf"shard {path} is unreadable.*rm '{path}'"):
         read_shard(path)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [np.arange(7, dtype=np.int64), np.linspace(0, 1, 9), np.array([True, False] * 5 + [True]),
+     np.zeros(0, np.int32), np.arange(3, dtype=np.int16)],
+)  # fmt: skip
+def test_arrow_column_equals_pyarrow_array(values):
+    from reludeath.io import arrow_column
+
+    assert arrow_column(values).equals(pa.array(values))
+
+
+def test_constant_label_equals_dictionary_encoding():
+    from reludeath.io import constant_label
+
+    expected = (
+        pa.array(["iid_bias"] * 4).dictionary_encode().cast(pa.dictionary(pa.int8(), pa.string()))
+    )
+    assert constant_label("iid_bias", 4).equals(expected)
+
+
+def test_a_shard_job_never_imports_pandas(tmp_path):
+    """pyarrow's pa.array imports pandas to recognise pandas objects, about 0.5 s of every job."""
+    job = f"""
+import sys
+from reludeath import ShardSpec, simulate_shard
+from reludeath.io import write_table
+spec = ShardSpec("iid", 3, 8, 4, 16, seed=0)
+write_table(simulate_shard(spec), {str(tmp_path / "s.parquet")!r}, {{"spec": spec.as_metadata()}})
+print("pandas" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", job], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

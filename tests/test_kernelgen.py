@@ -153,3 +153,31 @@ def test_layout_avoids_4k_aliasing(n, total, itemsize):
     assert pitch >= total and (pitch * itemsize) % 4096 == 64
     assert second >= n * pitch and z_at >= second + n * pitch and size == z_at + n * pitch
     assert [(offset * itemsize) % 4096 for offset in (0, second, z_at)] == [0, 2048, 1024]
+
+
+@pytest.mark.parametrize("cpu", ["x86-64", "x86-64-v3"])
+def test_passes_for_narrower_processors(monkeypatch, tmp_path, cpu):
+    """Compiled for SSE2 only or for AVX2 (no AVX-512), as on other machines of a cluster, the
+    16-lane vectors are split by the compiler and the results stay those of numpy."""
+    import platform
+
+    if platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("x86 processors only")
+    monkeypatch.setenv("RELUDEATH_KERNEL_CPU", cpu)
+    monkeypatch.setenv("RELUDEATH_KERNEL_CACHE", str(tmp_path))
+    driver.layer_pass.cache_clear()
+    try:
+        rng = np.random.default_rng(3)
+        n, cols = 9, 37
+        w = rng.standard_normal((n, n)).astype(np.float32)
+        b = rng.standard_normal(n).astype(np.float32)
+        h = rng.standard_normal((n, cols)).astype(np.float32)
+        amask = (rng.random(cols) < 0.6).astype(np.float32)
+        out, colsum, shifted, positive, _ = call_pass("masked", w, b, h, amask, 48)
+        _, expected = _expected("masked", w, b, h)
+        np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(colsum, expected.sum(0), rtol=1e-4, atol=1e-3)
+        np.testing.assert_array_equal(positive[:n], ((expected > 0) & (amask > 0)).sum(1))
+        assert list(tmp_path.glob("layer_n9_masked_float32_*.o"))
+    finally:
+        driver.layer_pass.cache_clear()

@@ -371,15 +371,22 @@ def _write_once(path: Path, data: bytes) -> None:
             os.remove(tmp)
 
 
+def target_cpu() -> tuple[str, str]:
+    """(CPU name, feature string) the kernel is compiled for: this machine's, unless
+    $RELUDEATH_KERNEL_CPU names an LLVM CPU (e.g. ``x86-64-v3``: AVX2, or ``x86-64``) whose
+    instructions every machine of a cluster has."""
+    name = os.environ.get("RELUDEATH_KERNEL_CPU", "")
+    if name:
+        return name, ""
+    return llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten()
+
+
 @cache
-def _target_machine() -> llvm.TargetMachine:
+def _target_machine(cpu: str, features: str) -> llvm.TargetMachine:
     llvm.initialize_native_target()
     llvm.initialize_native_asmprinter()
     target = llvm.Target.from_default_triple()
-    features = llvm.get_host_cpu_features().flatten()
-    return target.create_target_machine(
-        cpu=llvm.get_host_cpu_name(), features=features, opt=3, codemodel="jitdefault"
-    )
+    return target.create_target_machine(cpu=cpu, features=features, opt=3, codemodel="jitdefault")
 
 
 # What compiled code depends on besides its IR (the optimization pipeline is set here).
@@ -393,14 +400,15 @@ _ENGINES: list[object] = []
 def _compile(text: str, tag: str) -> llvm.ExecutionEngine:
     """An execution engine for the IR `text`, its machine code from the disk cache when there
     (named `tag` and a hash of what the code depends on), else compiled now and cached."""
-    tm = _target_machine()
+    cpu, features = target_cpu()
+    tm = _target_machine(cpu, features)
     key = hashlib.sha256(
         "\n".join(
             [
                 text,
                 tm.triple,
-                llvm.get_host_cpu_name(),
-                llvm.get_host_cpu_features().flatten(),
+                cpu,
+                features,
                 llvmlite.__version__,
                 _SOURCES,
             ]

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # pandas is imported only by jobs that use it
 
 __all__ = [
     "ShardError",
+    "arrow_column",
     "atomic_path",
     "log_to",
     "read_metadata",
@@ -37,6 +39,29 @@ _META_KEY = b"reludeath"
 
 class ShardError(RuntimeError):
     """A shard file is missing, truncated or not a reludeath shard."""
+
+
+def arrow_column(values: np.ndarray) -> pa.Array:
+    """A 1-D numpy array of numbers or booleans as an Arrow array, built from its buffer.
+
+    Same result as ``pa.array(values)``, which imports pandas (about 0.5 s) to check whether
+    its argument is a pandas object; shard jobs have no other use for pandas.
+    """
+    values = np.ascontiguousarray(values)
+    if values.dtype == np.bool_:
+        bits = np.packbits(values, bitorder="little")
+        return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
+    kind = pa.from_numpy_dtype(values.dtype)
+    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values)])
+
+
+def constant_label(label: str, length: int) -> pa.DictionaryArray:
+    """`length` copies of one string, dictionary-encoded (int8 indices), without pandas."""
+    encoded = label.encode()
+    offsets = np.array([0, len(encoded)], np.int32)
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(encoded)]
+    dictionary = pa.Array.from_buffers(pa.string(), 1, buffers)
+    return pa.DictionaryArray.from_arrays(arrow_column(np.zeros(length, np.int8)), dictionary)
 
 
 @contextmanager

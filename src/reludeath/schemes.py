@@ -74,10 +74,26 @@ class Scheme:
     def rescale(self) -> bool:
         return self.compact
 
-    def draw(self, streams: Sequence[np.random.Generator], n: int, depth: int) -> Parameters:
+    def draw(
+        self,
+        streams: Sequence[np.random.Generator],
+        n: int,
+        depth: int,
+        weights_out: np.ndarray | None = None,
+    ) -> Parameters:
         """Zero-bias standard-normal weights; by positive homogeneity their scale
-        changes no statistic the kernel reports, so none is applied."""
-        weights = streams[0].standard_normal((depth, n, n), dtype=np.float32)
+        changes no statistic the kernel reports, so none is applied. They are drawn into
+        `weights_out` when it is a contiguous float32 (depth, n, n) array (same numbers)."""
+        direct = (
+            weights_out is not None
+            and weights_out.dtype == np.float32
+            and weights_out.shape == (depth, n, n)
+            and weights_out.flags.c_contiguous
+        )
+        if direct:
+            weights = streams[0].standard_normal(dtype=np.float32, out=weights_out)
+        else:
+            weights = streams[0].standard_normal((depth, n, n), dtype=np.float32)
         return Parameters(weights, np.zeros((0, n), np.float32))
 
 
@@ -104,10 +120,16 @@ class IID(Scheme):
     def has_bias(self) -> bool:
         return self.bias_std > 0
 
-    def draw(self, streams: Sequence[np.random.Generator], n: int, depth: int) -> Parameters:
-        base = super().draw(streams, n, depth)
+    def draw(
+        self,
+        streams: Sequence[np.random.Generator],
+        n: int,
+        depth: int,
+        weights_out: np.ndarray | None = None,
+    ) -> Parameters:
         if not self.has_bias:
-            return base
+            return super().draw(streams, n, depth, weights_out)
+        base = super().draw(streams, n, depth)
         scale = math.sqrt(self.weight_variance / n)
         weights = base.weights.astype(np.float64) * scale
         biases = streams[1].standard_normal((depth, n)) * self.bias_std
@@ -170,7 +192,13 @@ class RAI(Scheme):
         of order one at any depth (docs/numerics.md)."""
         return np.dtype(np.float32)
 
-    def draw(self, streams: Sequence[np.random.Generator], n: int, depth: int) -> Parameters:
+    def draw(
+        self,
+        streams: Sequence[np.random.Generator],
+        n: int,
+        depth: int,
+        weights_out: np.ndarray | None = None,
+    ) -> Parameters:
         v = streams[0].standard_normal((depth, n, n + 1)) * (self.sigma / math.sqrt(n))
         column = streams[1].integers(0, n + 1, size=(depth, n))
         # Beta(2, 1) has CDF x**2 on [0, 1], so sqrt(U) is an exact draw.

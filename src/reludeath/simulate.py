@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from reludeath import kernel
+from reludeath.io import arrow_column, constant_label
 from reludeath.schemes import SCHEMES, Scheme, get_scheme
 
 __all__ = ["SHARD_COLUMNS", "ShardSpec", "draw_network", "positive_int", "simulate_shard"]
@@ -136,16 +137,28 @@ def _data(spec: ShardSpec, family: str, network: int) -> np.ndarray:
 
 
 def draw_network(
-    spec: ShardSpec, scheme: Scheme, network: int, dtype: np.dtype
+    spec: ShardSpec,
+    scheme: Scheme,
+    network: int,
+    dtype: np.dtype,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(data (n, M), weights (depth, n, n), biases (depth, n) or (0, n)) of one network."""
-    params = scheme.draw(_Streams(spec, scheme.family, network), spec.width, spec.depth)
-    x = _data(spec, scheme.family, network)
-    return (
-        np.ascontiguousarray(x, dtype=dtype),
-        np.ascontiguousarray(params.weights, dtype=dtype),
-        np.ascontiguousarray(params.biases, dtype=dtype),
-    )
+    """(data (n, M), weights (depth, n, n), biases (depth, n) or (0, n)) of one network, in
+    `dtype`; drawn into `out`, arrays of those shapes and dtype, when given (no copy of the
+    weights where the scheme draws them in that dtype)."""
+    n, depth = spec.width, spec.depth
+    if out is None:
+        biases = (depth if scheme.has_bias else 0, n)
+        out = tuple(
+            np.empty(shape, dtype) for shape in ((n, spec.data_points), (depth, n, n), biases)
+        )
+    x, weights, biases = out
+    params = scheme.draw(_Streams(spec, scheme.family, network), n, depth, weights_out=weights)
+    if params.weights is not weights:
+        weights[...] = params.weights
+    biases[...] = params.biases
+    x[...] = _data(spec, scheme.family, network)
+    return out
 
 
 def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
@@ -157,38 +170,43 @@ def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
     per_network = depth * n * (n + 1) * dtype.itemsize + n * total * dtype.itemsize
     chunk = max(1, min(spec.networks, _CHUNK_BYTES // per_network))
     out = kernel.allocate_outputs(spec.networks, depth)
-    if True:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            for start in range(0, spec.networks, chunk):
-                stop = min(start + chunk, spec.networks)
-                ids = range(spec.first_network + start, spec.first_network + stop)
-                drawn = list(pool.map(lambda t: draw_network(spec, scheme, t, dtype), ids))
-                x, weights, biases = (np.stack(parts) for parts in zip(*drawn, strict=True))
-                kernel.run_networks(
-                    x,
-                    weights,
-                    biases,
-                    scheme.mode,
-                    scheme.compact,
-                    scheme.rescale,
-                    _BATCHNORM_EPS,
-                    _COLLAPSE_RTOL,
-                    *(out[name][start:stop] for name in kernel.OUTPUTS),
-                    threads=threads,
-                )
+    bias_depth = depth if scheme.has_bias else 0
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for start in range(0, spec.networks, chunk):
+            count = min(chunk, spec.networks - start)
+            x = np.empty((count, n, total), dtype)
+            weights = np.empty((count, depth, n, n), dtype)
+            biases = np.empty((count, bias_depth, n), dtype)
+
+            def draw(k: int, start: int = start) -> None:
+                network = spec.first_network + start + k
+                draw_network(spec, scheme, network, dtype, out=(x[k], weights[k], biases[k]))
+
+            list(pool.map(draw, range(count)))
+            kernel.run_networks(
+                x,
+                weights,
+                biases,
+                scheme.mode,
+                scheme.compact,
+                scheme.rescale,
+                _BATCHNORM_EPS,
+                _COLLAPSE_RTOL,
+                *(out[name][start : start + count] for name in kernel.OUTPUTS),
+                threads=threads,
+            )
     networks = np.arange(spec.first_network, spec.first_network + spec.networks, dtype=np.int64)
+    rows = spec.networks * depth
     columns = {
-        "scheme": pa.DictionaryArray.from_arrays(
-            pa.array(np.zeros(spec.networks * depth, np.int8)), pa.array([spec.scheme])
-        ),
-        "width": pa.array(np.full(spec.networks * depth, n, np.int16)),
-        "network": pa.array(np.repeat(networks, depth)),
-        "layer": pa.array(np.tile(np.arange(1, depth + 1, dtype=np.int32), spec.networks)),
+        "scheme": constant_label(spec.scheme, rows),
+        "width": arrow_column(np.full(rows, n, np.int16)),
+        "network": arrow_column(np.repeat(networks, depth)),
+        "layer": arrow_column(np.tile(np.arange(1, depth + 1, dtype=np.int32), spec.networks)),
     }
     for name in SHARD_COLUMNS:
         if name not in columns:
-            columns[name] = pa.array(out[name].ravel())
-    return pa.table(columns)
+            columns[name] = arrow_column(out[name].ravel())
+    return pa.Table.from_arrays(list(columns.values()), names=list(columns))
 
 
 # Relative tolerance on std / RMS below which a layer's output counts as constant.
