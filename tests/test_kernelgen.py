@@ -173,7 +173,7 @@ def test_passes_for_narrower_processors(monkeypatch, tmp_path, cpu):
         b = rng.standard_normal(n).astype(np.float32)
         h = rng.standard_normal((n, cols)).astype(np.float32)
         amask = (rng.random(cols) < 0.6).astype(np.float32)
-        out, colsum, shifted, positive, _ = call_pass("masked", w, b, h, amask, 48)
+        out, colsum, _, positive, _ = call_pass("masked", w, b, h, amask, 48)
         _, expected = _expected("masked", w, b, h)
         np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-4)
         np.testing.assert_allclose(colsum, expected.sum(0), rtol=1e-4, atol=1e-3)

@@ -178,9 +178,9 @@ def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
             weights = np.empty((count, depth, n, n), dtype)
             biases = np.empty((count, bias_depth, n), dtype)
 
-            def draw(k: int, start: int = start) -> None:
+            def draw(k: int, start: int = start, arrays=(x, weights, biases)) -> None:
                 network = spec.first_network + start + k
-                draw_network(spec, scheme, network, dtype, out=(x[k], weights[k], biases[k]))
+                draw_network(spec, scheme, network, dtype, out=tuple(a[k] for a in arrays))
 
             list(pool.map(draw, range(count)))
             kernel.run_networks(
