@@ -265,7 +265,8 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
         c.store(b.zext(b.fcmp_ordered(">", energy, f64(0.0)), I8), a["nonzero_out"], layer)
         stats = c.var(sum_var), c.var(mean_sq)
         with b.if_then(masked):  # dead points' outputs as zero
-            masked_stats = _moments(c, a["shifted"], 3, n, c.get(cols), total)
+            # Sums over the points alive before the layer; the others count as zeros.
+            masked_stats = _moments(c, a["shifted"], 3, n, alive_before, total)
             for slot, value in zip(stats, masked_stats, strict=True):
                 c.set(slot, value)
         sum_var, mean_sq = c.get(stats[0]), c.get(stats[1])

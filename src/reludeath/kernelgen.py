@@ -179,7 +179,7 @@ class _Kind:
     bias: bool  # the product adds b
     store_relu: bool  # out = relu(z), else out = z
     sums: bool  # shifted[:, 0:3], sums of out
-    masked_sums: bool  # shifted[:, 3:6], sums of out * amask
+    masked_sums: bool  # shifted[:, 3:6], the same sums over the living points (amask > 0)
     count: bool  # positive[i]: living points with out_i > 0
     colsum: bool  # colsum = sum_i relu(z_i)
     update_alive: bool  # amask &= colsum > 0, positive[n] = living points; else (colsum)
@@ -247,8 +247,8 @@ def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, acc
         if kind.sums:
             d = e.keep(mask, e.arith("fsub", out, shift[i][0]))
             new[i] += [e.arith("fadd", next(acc), d), e.fma(d, d, next(acc))]
-        if kind.masked_sums:
-            dm = e.keep(mask, e.arith("fsub", e.arith("fmul", out, a), shift[i][1]))
+        if kind.masked_sums:  # the same sums over the living points only
+            dm = e.op(f"select {e.mask_t} {alive}, {e.v} {d}, {e.v} zeroinitializer")
             new[i] += [e.arith("fadd", next(acc), dm), e.fma(dm, dm, next(acc))]
         if kind.count:
             counted = positive if alive is None else e.op(f"and {e.mask_t} {positive}, {alive}")
@@ -282,7 +282,6 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
     rowoff = [e.op(f"mul i64 {j}, %pitch", "ro") for j in range(n)]
     # Each row's shift: its value at the first point, computed as the vector lanes compute it.
     x0 = [e.load_scalar("%h", rowoff[j]) for j in range(n)]
-    a0 = e.load_scalar("%amask", 0) if kind.masked_sums else None
     shift = {}
     if kind.sums:
         for i in range(n):
@@ -292,11 +291,9 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
                 lambda i: e.load_scalar("%b", i), False,
             )  # fmt: skip
             c = e.relu(z0, vec=False)[0] if kind.store_relu else z0
-            cm = e.arith("fmul", c, a0, False) if kind.masked_sums else None
-            shift[i] = [e.splat(c)] + ([e.splat(cm)] if cm else [])
-            for slot, value in ((0, c), (3, cm)):
-                if value is not None:
-                    e.raw(f"store {scalar} {value}, ptr {e.ptr('%shifted', 6 * i + slot)}, align 4")
+            shift[i] = [e.splat(c)]
+            for slot in (0, 3) if kind.masked_sums else (0,):
+                e.raw(f"store {scalar} {c}, ptr {e.ptr('%shifted', 6 * i + slot)}, align 4")
     e.raw(f"%vend = and i64 %cols, -{lanes}")
     e.raw("%rem = sub i64 %cols, %vend")
     e.raw("%rem32 = trunc i64 %rem to i32")
