@@ -4,8 +4,9 @@ A Snakemake job declared with ``threads: t`` must use at most t cores. Left to t
 defaults, OpenBLAS and numba each start one thread per core of the machine, whatever the job
 declared. `limit_threads(t)` sets both pools: through the environment for libraries not yet
 loaded (call it before importing numpy where possible), and through the libraries' own calls
-for those already loaded; the kernel reads ``$RELUDEATH_NUM_THREADS``. No extra dependency: OpenBLAS and MKL are found among the shared
-libraries mapped into the process and called through ctypes.
+for those already loaded; the kernel reads ``$RELUDEATH_NUM_THREADS``. No extra dependency:
+OpenBLAS and MKL are found among the shared libraries mapped into the process and called
+through ctypes.
 """
 
 from __future__ import annotations
