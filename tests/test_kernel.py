@@ -117,3 +117,19 @@ def test_alive_counts_do_not_depend_on_the_processor(monkeypatch, tmp_path, sche
     np.testing.assert_array_equal(host.alive_points, avx2.alive_points)
     np.testing.assert_array_equal(host.split, avx2.split)
     np.testing.assert_allclose(host.sum_var, avx2.sum_var, rtol=1e-4, atol=1e-12)
+
+
+def test_run_networks_refuses_mismatched_shapes():
+    """Arrays that do not match x would be read out of bounds by compiled code: refused first."""
+    from reludeath import kernel
+
+    x = np.ones((2, 3, 8), np.float32)
+    outs = list(kernel.allocate_outputs(2, 4).values())
+    args = (kernel.MODE_PLAIN, True, True, 1e-5, 1e-5)
+    with pytest.raises(ValueError, match=r"weights has shape \(2, 4, 4, 4\)"):
+        kernel.run_networks(x, np.ones((2, 4, 4, 4), np.float32), np.zeros((2, 0, 3)), *args, *outs)
+    with pytest.raises(ValueError, match="alive_points has shape"):
+        short = list(kernel.allocate_outputs(2, 3).values())
+        kernel.run_networks(
+            x, np.ones((2, 4, 3, 3), np.float32), np.zeros((2, 0, 3)), *args, *short
+        )

@@ -28,7 +28,6 @@ import llvmlite.ir as ir
 
 from reludeath import kernelgen
 
-MODE_PLAIN, MODE_SIGNFLIP, MODE_BATCHNORM = 0, 1, 2
 # Batch-normalized rows whose standard deviation is below this fraction of their mean's
 # magnitude are rounding noise around a constant and become 0.
 CONSTANT_RTOL = 1e-6

@@ -112,6 +112,18 @@ def run_networks(
             raise TypeError(f"output {name} must be a C-contiguous {np.dtype(dtype)} array")
     networks, n, total = x.shape
     depth = weights.shape[1]
+    shapes = {
+        "weights": (weights.shape, [(networks, depth, n, n)]),
+        "biases": (biases.shape, [(networks, depth, n), (networks, 0, n)]),
+    }
+    for name, out in zip(OUTPUTS, outputs, strict=True):
+        shapes[name] = (out.shape, [(networks, depth)])
+    for name, (shape, allowed) in shapes.items():
+        if tuple(shape) not in allowed:
+            options = " or ".join(map(str, allowed))
+            raise ValueError(
+                f"{name} has shape {tuple(shape)}; for x of shape {x.shape}: {options}"
+            )
     x = np.ascontiguousarray(x)
     weights = np.ascontiguousarray(weights, x.dtype)
     biases = np.ascontiguousarray(biases, x.dtype)
@@ -153,4 +165,8 @@ def default_threads() -> int:
     """$RELUDEATH_NUM_THREADS (set by ``threads.limit_threads``), else the CPUs this process may
     use."""
     value = os.environ.get("RELUDEATH_NUM_THREADS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else len(os.sched_getaffinity(0))
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    if hasattr(os, "sched_getaffinity"):  # Linux: the CPUs this process may run on
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
