@@ -36,7 +36,7 @@ CONSTANT_RTOL = 1e-6
 # I32/I64 (int pointers), B (bool* as bytes), i (int64), d (double).
 ARGUMENTS = (
     ("x", "T"), ("weights", "T"), ("biases", "T"), ("total", "i"), ("depth", "i"),
-    ("has_bias", "i"), ("mode", "i"), ("compact", "i"), ("rescale", "i"), ("eps", "d"),
+    ("has_bias", "i"), ("compact", "i"), ("rescale", "i"), ("eps", "d"),
     ("collapse_rtol", "d"), ("alive_out", "I32"), ("sum_var_out", "D"), ("mean_sq_out", "D"),
     ("collapsed_out", "B"), ("nonzero_out", "B"), ("flipped_out", "B"),
     ("log2_scale_out", "I64"), ("split_out", "B"), ("work", "T"), ("pitch", "i"),
@@ -173,9 +173,9 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
     b = c.b
     zero_f, one_f = ir.Constant(ftype, 0.0), ir.Constant(ftype, 1.0)
     total, depth, pitch = a["total"], a["depth"], a["pitch"]
-    buf0, work = a["work"], a["work"]
-    buf1 = c.at(work, a["second"], ftype)
-    z = c.at(work, a["z_at"], ftype)
+    buf0 = a["work"]
+    buf1 = c.at(buf0, a["second"], ftype)
+    z = c.at(buf0, a["z_at"], ftype)
     compact = b.icmp_signed("!=", a["compact"], i64(0))
     # Set-up: the data into the first buffer (rows pitch apart), b, offset 0, every point alive.
     with c.loop(i64(0), i64(n)) as i:
@@ -281,10 +281,9 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
             root = b.call(_sqrt(module), [b.fdiv(energy, f64(float(n)))])
             c.set(shift, _frexp_exponent(c, root))
         width = c.get(cols)
-        alive_now = c.get(n_alive)
         worth = b.and_(
-            b.and_(b.icmp_signed(">", alive_now, i64(0)), b.icmp_signed("<", alive_now, width)),
-            b.icmp_signed(">=", b.mul(b.sub(width, alive_now), i64(4)), width),
+            b.and_(b.icmp_signed(">", alive_after, i64(0)), b.icmp_signed("<", alive_after, width)),
+            b.icmp_signed(">=", b.mul(b.sub(width, alive_after), i64(4)), width),
         )
         with b.if_then(b.and_(compact, worth)):
             even = b.icmp_signed("==", c.get(cur), i64(0))

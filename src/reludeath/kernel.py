@@ -130,7 +130,7 @@ def run_networks(
     has_bias = biases.shape[1] > 0
     run = driver.runner(n, kernelgen.passes(mode, compact, has_bias), x.dtype.name)
     pitch, second, z_at, size = layout(n, total, x.itemsize)
-    settings = (int(mode), int(compact), int(rescale), float(eps), float(collapse_rtol))
+    settings = (int(compact), int(rescale), float(eps), float(collapse_rtol))
 
     def run_range(start: int, stop: int) -> None:
         """Networks start..stop-1, one after the other, with one set of work buffers."""

@@ -185,8 +185,9 @@ class _Kind:
     masked_sums: bool  # shifted[:, 3:6], the same sums over the living points (amask > 0)
     count: bool  # positive[i]: living points with out_i > 0
     colsum: bool  # colsum = sum_i relu(z_i)
-    update_alive: bool  # amask &= colsum > 0, positive[n] = living points; else (colsum)
-    # positive[n] = living points with colsum > 0, amask unchanged
+    # With colsum, positive[n] = the living points with colsum > 0; update_alive also sets amask
+    # to 1 there and 0 elsewhere (signflip's product pass only counts them).
+    update_alive: bool
 
 
 KINDS = {
