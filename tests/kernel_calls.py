@@ -8,7 +8,7 @@ from reludeath import driver
 
 
 def call_pass(kind, w, b, h, amask=None, pitch=None):
-    """(out, colsum, shifted, positive, amask after the pass) of the pass `kind` on h (n, cols),
+    """(out, hit, shifted, positive, amask after the pass) of the pass `kind` on h (n, cols),
     rows `pitch` apart in memory; for ``activate``, w and b are the per-row slope and offset.
     Lanes past the last point are NaN on input and must stay unwritten."""
     n, cols = h.shape
@@ -18,11 +18,11 @@ def call_pass(kind, w, b, h, amask=None, pitch=None):
     padded[:, :cols] = h
     out = np.full((n, pitch), np.nan, dtype)
     amask = np.ones(cols, dtype) if amask is None else np.array(amask, dtype)
-    colsum = np.full(cols, np.nan, dtype)
+    hit = np.full(cols, np.nan, dtype)
     shifted = np.full((n, 6), np.nan, dtype)
     positive = np.full(n + 1, -1, np.int64)
     w, b = np.ascontiguousarray(w, dtype), np.ascontiguousarray(b, dtype)
-    arrays = (w, b, padded, out, amask, colsum, shifted, positive)
+    arrays = (w, b, padded, out, amask, hit, shifted, positive)
     driver.layer_pass(n, kind, dtype.name)(*(a.ctypes.data for a in arrays), cols, pitch)
     assert np.all(np.isnan(out[:, cols:])), "the pass wrote past the last point"
-    return out[:, :cols], colsum, shifted, positive, amask
+    return out[:, :cols], hit, shifted, positive, amask

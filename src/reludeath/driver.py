@@ -41,7 +41,7 @@ ARGUMENTS = (
     ("collapsed_out", "B"), ("nonzero_out", "B"), ("flipped_out", "B"),
     ("log2_scale_out", "I64"), ("split_out", "B"), ("work", "T"), ("pitch", "i"),
     ("second", "i"), ("z_at", "i"), ("w", "T"), ("b", "T"), ("slope", "T"), ("offset", "T"),
-    ("colsum", "T"), ("shifted", "T"), ("positive", "I64"), ("amask", "T"),
+    ("hit", "T"), ("shifted", "T"), ("positive", "I64"), ("amask", "T"),
 )  # fmt: skip
 OVERFLOW = 1  # run_network's return value when activations overflowed
 
@@ -219,7 +219,7 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
         alive_before = c.get(n_alive)
         masked = b.and_(b.not_(compact), b.icmp_signed("<", alive_before, total))
         flipped = c.var(ir.Constant(I1, 0), "flipped")
-        sums = [a["colsum"], a["shifted"], a["positive"], c.get(cols), pitch]
+        sums = [a["hit"], a["shifted"], a["positive"], c.get(cols), pitch]
         if variant == 2:
             b.call(first, [a["w"], a["b"], h, z, a["amask"], *sums])
             if names[0] == "standardize":

@@ -136,10 +136,10 @@ def run_networks(
         """Networks start..stop-1, one after the other, with one set of work buffers."""
         work = np.empty(size, x.dtype)
         buffers = [np.zeros(n * n, x.dtype)] + [np.zeros(n, x.dtype) for _ in range(3)]
-        colsum, shifted = np.zeros(total, x.dtype), np.zeros(n * 6, x.dtype)
+        hit, shifted = np.zeros(total, x.dtype), np.zeros(n * 6, x.dtype)
         positive, amask = np.zeros(n + 1, np.int64), np.ones(total, x.dtype)
         tail = [a.ctypes.data for a in (work,)] + [pitch, second, z_at]
-        tail += [a.ctypes.data for a in (*buffers, colsum, shifted, positive, amask)]
+        tail += [a.ctypes.data for a in (*buffers, hit, shifted, positive, amask)]
         # Each network's arrays, as addresses: base + t * stride (no ctypes object per call).
         bases = [(a.ctypes.data, a.strides[0]) for a in (x, weights, biases, *outputs)]
         if not has_bias:  # no biases to read: any valid address

@@ -14,19 +14,19 @@ IEEE in the order written (no reassociation), but the final sum of each accumula
 
 Every pass has one C signature::
 
-    void layer_pass(T *w, T *b, T *h, T *out, T *amask, T *colsum, T *shifted,
+    void layer_pass(T *w, T *b, T *h, T *out, T *amask, T *hit, T *shifted,
                     int64 *positive, int64 cols, int64 pitch)
 
 with rows of h and out `pitch` elements apart, and computes what its ``_Kind`` says (``KINDS``):
 
-- ``fused`` (zero bias, compacted runs): out = relu(W h); colsum[m] = sum_i out[i, m];
-  shifted[i, 0:3] = (c_i, sum_m (out_i - c_i), sum_m (out_i - c_i)**2) with c_i = out[i, 0];
-  positive[i] = #points with out_i > 0; amask[m] = colsum[m] > 0 and positive[n] = #survivors;
+- ``fused`` (zero bias, compacted runs): out = relu(W h); hit[m] = 1 if some out[i, m] > 0, else
+  0; shifted[i, 0:3] = (c_i, sum_m (out_i - c_i), sum_m (out_i - c_i)**2) with c_i = out[i, 0];
+  positive[i] = #points with out_i > 0; amask = hit and positive[n] = #survivors;
 - ``biased``: the same with out = relu(W h + b) (biased schemes, every point kept, while all are
-  alive); ``masked`` (after the first death) also counts living points only (amask > 0) and sums
-  out * amask into shifted[i, 3:6] (dead points as zero, shifted by c_i * amask[0]);
+  alive); ``masked`` (after the first death) counts and hits living points only (amask > 0), and
+  also sums over them into shifted[i, 3:6] (shifted by the same c_i);
 - ``standardize`` (batch normalization): out = z = W h (+ b), shifted[i, 0:3] its sums;
-- ``signflip``: out = z, colsum = sum_i relu(z_i), positive[n] = #points that relu(z) keeps;
+- ``signflip``: out = z, hit from relu(z), positive[n] = #points that relu(z) keeps;
 - ``activate`` and ``activate_masked`` follow those two: out = relu(h * w_i + b_i), a per-row
   affine map of z (sign, or standardization), with the outputs of ``biased`` / ``masked``.
 
@@ -147,9 +147,11 @@ class _Emitter:
         return self.op(f"select {mask_t} {positive}, {t} {z}, {t} {zero}", "r"), positive
 
     def tally(self, acc: str, flags: str) -> str:
-        """acc + flags, lane by lane, as 32-bit integers."""
-        wide = self.op(f"zext {self.mask_t} {flags} to <{self.lanes} x i32>", "z")
-        return self.op(f"add <{self.lanes} x i32> {acc}, {wide}", "n")
+        """acc + 1 where flags, lane by lane: one masked add. Counts are kept as floats, exact up
+        to 2**24 (float32) per lane, because a float select of an add is not rewritten into the
+        two instructions an integer one becomes (x86: sign-extend the mask, then subtract)."""
+        more = self.arith("fadd", acc, self.splat("1.0"))
+        return self.op(f"select {self.mask_t} {flags}, {self.v} {more}, {self.v} {acc}", "n")
 
     def keep(self, mask: str | None, value: str) -> str:
         """value where mask is set, 0 elsewhere (lanes past the last point add nothing)."""
@@ -184,8 +186,8 @@ class _Kind:
     sums: bool  # shifted[:, 0:3], sums of out
     masked_sums: bool  # shifted[:, 3:6], the same sums over the living points (amask > 0)
     count: bool  # positive[i]: living points with out_i > 0
-    colsum: bool  # colsum = sum_i relu(z_i)
-    # With colsum, positive[n] = the living points with colsum > 0; update_alive also sets amask
+    hit: bool  # hit[m] = 1 where some relu(z_i) > 0 at a living point m, else 0
+    # With hit, positive[n] = the points with hit = 1; update_alive also sets amask
     # to 1 there and 0 elsewhere (signflip's product pass only counts them).
     update_alive: bool
 
@@ -210,7 +212,7 @@ def _accumulators(kind: _Kind, lanes: int, v: str) -> list[tuple[str, int | None
     if kind.masked_sums:
         out += [(v, 4), (v, 5)]
     if kind.count:
-        out += [(f"<{lanes} x i32>", None)]
+        out += [(v, None)]
     return out
 
 
@@ -239,7 +241,7 @@ def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, acc
     if kind.masked_sums:
         a = e.load("%amask", m, mask)
         alive = e.op(f"fcmp ogt {e.v} {a}, zeroinitializer", "c")  # false past the last point
-    colsum = None
+    hit = None
     new = {}
     for i in rows:
         z = _row_input(e, n, i, kind, x, weight, bias, True)
@@ -251,25 +253,28 @@ def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, acc
         if kind.sums:
             d = e.keep(mask, e.arith("fsub", out, shift[i][0]))
             new[i] += [e.arith("fadd", next(acc), d), e.fma(d, d, next(acc))]
-        if kind.masked_sums:  # the same sums over the living points only
-            dm = e.op(f"select {e.mask_t} {alive}, {e.v} {d}, {e.v} zeroinitializer")
-            new[i] += [e.arith("fadd", next(acc), dm), e.fma(dm, dm, next(acc))]
-        if kind.count:
+        if kind.masked_sums:  # the same sums over the living points only (masked adds)
+            s1, s2 = next(acc), next(acc)
+            for old, updated in ((s1, e.arith("fadd", s1, d)), (s2, e.fma(d, d, s2))):
+                new[i].append(e.op(f"select {e.mask_t} {alive}, {e.v} {updated}, {e.v} {old}"))
+        if kind.count or kind.hit:  # living points with out_i > 0 (none past the last point)
             counted = positive if alive is None else e.op(f"and {e.mask_t} {positive}, {alive}")
+        if kind.count:
             new[i].append(e.tally(next(acc), counted))
-        if kind.colsum:
-            colsum = relu if colsum is None else e.arith("fadd", colsum, relu)
-    if colsum is None:
+        if kind.hit:
+            hit = counted if hit is None else e.op(f"or {e.mask_t} {hit}, {counted}", "c")
+    if hit is None:
         return new
-    if not first_block:
-        colsum = e.arith("fadd", colsum, e.load("%colsum", m, mask))
-    e.store(colsum, "%colsum", m, mask)
+    if not first_block:  # the rows of the blocks before
+        before = e.load("%hit", m, mask)
+        hit = e.op(f"or {e.mask_t} {hit}, {e.op(f'fcmp ogt {e.v} {before}, zeroinitializer')}")
+    one = e.splat("1.0")
+    as_float = e.op(f"select {e.mask_t} {hit}, {e.v} {one}, {e.v} zeroinitializer", "u")
+    e.store(as_float, "%hit", m, mask)
     if last_block:  # every row is in: which points survive this layer
-        hit = e.op(f"fcmp ogt {e.v} {colsum}, zeroinitializer", "c")
-        survives = hit if alive is None else e.op(f"and {e.mask_t} {hit}, {alive}", "c")
         if kind.update_alive:
-            e.store(e.op(f"uitofp {e.mask_t} {survives} to {e.v}", "u"), "%amask", m, mask)
-        new["alive"] = e.tally(accs["alive"], survives)
+            e.store(as_float, "%amask", m, mask)
+        new["alive"] = e.tally(accs["alive"], hit)
     return new
 
 
@@ -279,7 +284,7 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
     scalar, suffix, lanes = _TYPES[dtype]
     e = _Emitter(scalar, suffix, lanes)
     e.lines.append(
-        "define void @layer_pass(ptr %w, ptr %b, ptr %h, ptr %out, ptr %amask, ptr %colsum, "
+        "define void @layer_pass(ptr %w, ptr %b, ptr %h, ptr %out, ptr %amask, ptr %hit, "
         "ptr %shifted, ptr %positive, i64 %cols, i64 %pitch) {"
     )
     e.label("entry")
@@ -312,13 +317,13 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
     e.raw("%hastail = icmp sgt i64 %rem, 0")
     e.raw("br label %pre0")
     types_ = _accumulators(kind, lanes, e.v)
-    count_t = f"<{lanes} x i32>"
+    count_t = e.v
     zero = "zeroinitializer"
     parts = blocks(n, MAX_AFFINE_BLOCK if kind.affine else MAX_BLOCK)
     for number, rows in enumerate(parts):
         last = number == len(parts) - 1
         keys = [(i, k) for i in rows for k in range(len(types_))]
-        if last and kind.colsum:
+        if last and kind.hit:
             keys.append(("alive", None))
 
         def type_of(key):
@@ -380,7 +385,8 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
                 e.raw(f"store {scalar} {total}, ptr {e.ptr('%shifted', slot)}, align 4")
             else:
                 count = e.op(
-                    f"call i32 @llvm.vector.reduce.add.v{lanes}i32({count_t} {final[key]})"
+                    f"call i32 @llvm.vector.reduce.add.v{lanes}i32(<{lanes} x i32> "
+                    f"{e.op(f'fptosi {e.v} {final[key]} to <{lanes} x i32>')})"
                 )
                 wide = e.op(f"zext i32 {count} to i64")
                 index = n if key[0] == "alive" else key[0]
