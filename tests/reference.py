@@ -7,8 +7,9 @@ import numpy as np
 from reludeath import kernel
 
 
-def reference_network(x, weights, biases, mode, eps=1e-5):
-    """Per-layer (alive points, sum_j Var F_j, ||E F||^2, output nonzero, split) of one network.
+def reference_network(x, weights, biases, mode, eps=1e-5, collapse_rtol=1e-5):
+    """Per-layer (alive points, sum_j Var F_j, ||E F||^2, output nonzero, split, collapsed) of
+    one network; collapsed: sum_j Var F_j <= rtol**2 * (that + ||E F||^2) over every point.
 
     Plain numpy in float64: every point is propagated, dead ones included.
     """
@@ -40,6 +41,7 @@ def reference_network(x, weights, biases, mode, eps=1e-5):
                 float((masked.mean(axis=1) ** 2).sum()),
                 bool((h > 0).any()),
                 split,
+                bool(h.var(axis=1).sum() <= collapse_rtol**2 * (h * h).mean(axis=1).sum()),
             )
         )
     return rows

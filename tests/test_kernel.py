@@ -34,6 +34,28 @@ def test_kernel_matches_reference(scheme, n, k, M):
         np.testing.assert_allclose(got.mean_sq * scale, ref_msq, rtol=2e-3, atol=atol)
 
 
+@pytest.mark.parametrize("scheme", ["iid_bias", "batchnorm"])
+def test_layers_after_the_last_death_match_the_reference(scheme):
+    """Schemes that keep dead points run a leaner pass once no point is alive: every output,
+    collapse included, is still the reference's, over many layers after the last death."""
+    dtype = "float64" if scheme == "batchnorm" else None
+    spec = ShardSpec(scheme, 2, 30, 16, 40, seed=9, dtype=dtype)
+    table = simulate_shard(spec).to_pandas()
+    assert (table.alive_points == 0).sum() >= 100  # layers after the last death
+    scheme_obj = spec.scheme_object
+    for t in range(spec.networks):
+        x, w, b = draw_network(spec, scheme_obj, t, np.dtype(np.float64))
+        expected = reference_network(x, w, b, scheme_obj.mode)
+        got = table[table.network == t]
+        for column, index in (("alive_points", 0), ("output_nonzero", 3), ("split", 4),
+                              ("collapsed", 5)):  # fmt: skip
+            assert list(got[column]) == [row[index] for row in expected], column
+        scale = 4.0 ** got.log2_scale.to_numpy()
+        for column, index in (("sum_var", 1), ("mean_sq", 2)):
+            reference = np.array([row[index] for row in expected])
+            np.testing.assert_allclose(got[column] * scale, reference, rtol=1e-4, atol=1e-12)
+
+
 def test_zero_bias_collapse_is_death():
     """Without bias a network's output is constant over M >= 2 points exactly when all died."""
     out = run("iid", 2, 30, 300, 20, seed=4)

@@ -167,8 +167,13 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
     a = dict(zip((name for name, _ in ARGUMENTS), function.args, strict=True))
     pass_type = ir.FunctionType(ir.VoidType(), [PTR] * 8 + [I64, I64])
     passes = [ir.Function(module, pass_type, name=f"pass_{k}") for k in range(len(names))]
-    variant = {"fused": 0, "biased": 1}.get(names[0], 2)
-    first, activate, masked_pass = passes[0], passes[1 if variant == 2 else 0], passes[-1]
+    by_name = dict(zip(names, passes, strict=True))
+    product = names[0] in ("standardize", "signflip")  # then a per-row activation pass
+    first = passes[0]
+    prefix = "activate" if product else "biased"
+    after_pass = by_name["activate"] if product else first  # makes the layer's output
+    masked_pass = by_name.get(f"{prefix}_masked", by_name.get("masked"))
+    dead_pass = by_name.get(f"{prefix}_dead")
     c = _Code(function, ftype)
     b = c.b
     zero_f, one_f = ir.Constant(ftype, 0.0), ir.Constant(ftype, 1.0)
@@ -220,7 +225,8 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
         masked = b.and_(b.not_(compact), b.icmp_signed("<", alive_before, total))
         flipped = c.var(ir.Constant(I1, 0), "flipped")
         sums = [a["hit"], a["shifted"], a["positive"], c.get(cols), pitch]
-        if variant == 2:
+        none_alive = b.icmp_signed("==", alive_before, i64(0))
+        if product:
             b.call(first, [a["w"], a["b"], h, z, a["amask"], *sums])
             if names[0] == "standardize":
                 _standardize(c, n, a, c.get(cols))
@@ -231,15 +237,11 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
                 sign = b.select(c.get(flipped), ir.Constant(ftype, -1.0), one_f)
                 for i in range(n):
                     c.store(sign, a["slope"], i64(i))
-            with b.if_else(masked) as (then, otherwise):
-                for chosen, block in ((masked_pass, then), (activate, otherwise)):
-                    with block:
-                        b.call(chosen, [a["slope"], a["offset"], z, hn, a["amask"], *sums])
+            arguments = [a["slope"], a["offset"], z, hn, a["amask"], *sums]
         else:
-            with b.if_else(masked) as (then, otherwise):
-                for chosen, block in ((masked_pass, then), (first, otherwise)):
-                    with block:
-                        b.call(chosen, [a["w"], a["b"], h, hn, a["amask"], *sums])
+            arguments = [a["w"], a["b"], h, hn, a["amask"], *sums]
+        passes_ = (after_pass, masked_pass, dead_pass)
+        _output_pass(c, n, masked, none_alive, passes_, arguments, a["shifted"], a["positive"])
         c.store(b.zext(c.get(flipped), I8), a["flipped_out"], layer)
         split = ir.Constant(I1, 0)
         for i in range(n):
@@ -289,6 +291,37 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
             even = b.icmp_signed("==", c.get(cur), i64(0))
             c.set(cols, _compact(c, b.select(even, buf0, buf1), n, width, pitch, a["amask"]))
     b.ret(i64(0))
+
+
+def _output_pass(c: _Code, n: int, masked, none_alive, passes, arguments, shifted, positive):
+    """Call the pass that makes the layer's output: the plain one while every point lives, the
+    masked one after the first death, and once no point lives (where there is a pass for that)
+    the one without the living points' sums and counts, which are then written here as the
+    masked pass would make them: zero sums shifted by the first point's value, zero counts."""
+    b = c.b
+    plain, masked_pass, dead_pass = passes
+    if masked_pass is None:  # compacted runs: dead points are gone
+        b.call(plain, arguments)
+        return
+    with b.if_else(masked) as (then, otherwise):
+        with otherwise:
+            b.call(plain, arguments)
+        with then:
+            if dead_pass is None:
+                b.call(masked_pass, arguments)
+            else:
+                with b.if_else(none_alive) as (dead, living):
+                    with living:
+                        b.call(masked_pass, arguments)
+                    with dead:
+                        b.call(dead_pass, arguments)
+                        for i in range(n):
+                            center = c.load(shifted, i64(6 * i), c.f)
+                            c.store(center, shifted, i64(6 * i + 3))
+                            for slot in (4, 5):
+                                c.store(ir.Constant(c.f, 0.0), shifted, i64(6 * i + slot))
+                        for i in range(n + 1):
+                            c.store(i64(0), positive, i64(i))
 
 
 def _standardize(c: _Code, n: int, a: dict, cols: ir.Value) -> None:

@@ -7,8 +7,8 @@ most registers. So each pass is written directly as IR with explicit vectors of 
 float32 or 8 float64: one AVX-512 register; narrower machines split them): the input rows x_j of
 V points are loaded once into registers, every weight w_ij is broadcast from memory into the
 multiply-add that uses it, output rows are computed in blocks of at most 8 (4 for the activate
-passes) with two interleaved multiply-add chains each, and the ReLU, the survival sums, the
-shifted moments and the counts behind ``split`` are computed in the same pass. The last,
+and masked passes) with two interleaved multiply-add chains each, and the ReLU, the survival
+sums, the shifted moments and the counts behind ``split`` are computed in the same pass. The last,
 partial vector of points runs the same code with masked loads and stores. Arithmetic is exact
 IEEE in the order written (no reassociation), but the final sum of each accumulator's lanes.
 
@@ -28,7 +28,9 @@ with rows of h and out `pitch` elements apart, and computes what its ``_Kind`` s
 - ``standardize`` (batch normalization): out = z = W h (+ b), shifted[i, 0:3] its sums;
 - ``signflip``: out = z, hit from relu(z), positive[n] = #points that relu(z) keeps;
 - ``activate`` and ``activate_masked`` follow those two: out = relu(h * w_i + b_i), a per-row
-  affine map of z (sign, or standardization), with the outputs of ``biased`` / ``masked``.
+  affine map of z (sign, or standardization), with the outputs of ``biased`` / ``masked``;
+- ``biased_dead`` and ``activate_dead``, for layers where no point is alive any more: out and
+  shifted[i, 0:3] only (the living points' sums and counts are zero, and the driver writes them).
 
 Shifting each row's sums by its value at the first point keeps the variance well conditioned in
 float32 and makes it exactly 0 for a constant row: the shift is computed by the same operations,
@@ -41,24 +43,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_BLOCK = 8  # output rows per pass over the points
-# Rows of the activate passes, which share no inputs: smaller blocks keep their accumulators in
-# registers (n = 15, activate_masked: 3.0 us a layer in blocks of 4, 5.6 in blocks of 8).
-MAX_AFFINE_BLOCK = 4
+# Rows of the activate passes, which share no inputs, and of the masked ones, with five
+# accumulators a row: smaller blocks keep the accumulators in registers (n = 15: activate_masked
+# 3.0 us a layer in blocks of 4, 5.6 in blocks of 8; masked 6.5 against 7.5-9.3).
+MAX_SMALL_BLOCK = 4
 CHAINS = 2  # interleaved multiply-add chains per output row
 _TYPES = {"float32": ("float", "f32", 16), "float64": ("double", "f64", 8)}
 
 
 def passes(mode: int, compact: bool, has_bias: bool) -> tuple[str, ...]:
     """The passes a run needs: ``fused`` (zero bias, compacted, plain); ``biased`` (plain with
-    every point kept: biases), and ``masked`` for layers after the first death; or a product
-    pass (``standardize``, ``signflip``) then ``activate``, and ``activate_masked`` after
-    the first death where dead points are kept."""
+    every point kept: biases), ``masked`` for layers after the first death and ``biased_dead``
+    for those after the last; or a product pass (``standardize``, ``signflip``) then
+    ``activate``, and, where dead points are kept, ``activate_masked`` after the first death and
+    ``activate_dead`` after the last."""
     from reludeath.kernel import MODE_BATCHNORM, MODE_PLAIN
 
     if mode == MODE_PLAIN:
-        return ("fused",) if compact and not has_bias else ("biased", "masked")
+        return ("fused",) if compact and not has_bias else ("biased", "masked", "biased_dead")
     product = "standardize" if mode == MODE_BATCHNORM else "signflip"
-    return (product, "activate") if compact else (product, "activate", "activate_masked")
+    if compact:
+        return (product, "activate")
+    return (product, "activate", "activate_masked", "activate_dead")
 
 
 def blocks(n: int, most: int = MAX_BLOCK) -> list[range]:
@@ -198,6 +204,8 @@ KINDS = {
     "masked": _Kind(False, True, True, True, True, True, True, True),
     "activate": _Kind(True, False, True, True, False, True, True, True),
     "activate_masked": _Kind(True, False, True, True, True, True, True, True),
+    "biased_dead": _Kind(False, True, True, True, False, False, False, False),
+    "activate_dead": _Kind(True, False, True, True, False, False, False, False),
     "standardize": _Kind(False, True, False, True, False, False, False, False),
     "signflip": _Kind(False, True, False, False, False, False, True, False),
 }
@@ -319,7 +327,7 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
     types_ = _accumulators(kind, lanes, e.v)
     count_t = e.v
     zero = "zeroinitializer"
-    parts = blocks(n, MAX_AFFINE_BLOCK if kind.affine else MAX_BLOCK)
+    parts = blocks(n, MAX_SMALL_BLOCK if kind.affine or kind.masked_sums else MAX_BLOCK)
     for number, rows in enumerate(parts):
         last = number == len(parts) - 1
         keys = [(i, k) for i in rows for k in range(len(types_))]
