@@ -67,13 +67,9 @@ def test_pass_matches_numpy(n, cols, pitch, name, dtype):
     w = rng.standard_normal(n if kind.affine else (n, n)).astype(dtype)
     b = rng.standard_normal(n).astype(dtype)
     h = rng.standard_normal((n, cols)).astype(dtype)
-    amask = (rng.random(cols) < 0.7).astype(dtype)
-    amask[0] = 1.0
-    if not kind.masked_sums:  # these passes run only where every point is alive
-        amask[:] = 1.0
+    amask = np.ones(cols, dtype)  # the passes run where every point is alive, or none counts
     out, hit, shifted, positive, amask_after = call_pass(name, w, b, h, amask, pitch)
     _, expected = _expected(name, w, b, h)
-    alive = amask > 0
     rtol = 1e-4 if dtype == "float32" else 1e-12
     scale = (np.abs(w).sum(axis=-1).max() + 1) * (np.abs(h).max() + np.abs(b).max())
     np.testing.assert_allclose(out, expected, rtol=rtol, atol=rtol * scale)
@@ -83,20 +79,18 @@ def test_pass_matches_numpy(n, cols, pitch, name, dtype):
         d = out.astype(np.float64) - out[:, :1]
         np.testing.assert_allclose(shifted[:, 1], d.sum(1), rtol=rtol, atol=tol)
         np.testing.assert_allclose(shifted[:, 2], (d * d).sum(1), rtol=rtol, atol=tol * scale)
-    if kind.masked_sums:  # the same shifted sums over the living points only
-        np.testing.assert_array_equal(shifted[:, 3], out[:, 0])
-        dm = (out.astype(np.float64) - out[:, :1])[:, alive]
-        np.testing.assert_allclose(shifted[:, 4], dm.sum(1), rtol=rtol, atol=tol)
-        np.testing.assert_allclose(shifted[:, 5], (dm * dm).sum(1), rtol=rtol, atol=tol * scale)
     if kind.count:
-        np.testing.assert_array_equal(positive[:n], ((out > 0) & alive).sum(1))
+        np.testing.assert_array_equal(positive[:n], (out > 0).sum(1))
     if kind.hit:
-        survives = alive & (out > 0).any(axis=0)
+        survives = (out > 0).any(axis=0)
         np.testing.assert_array_equal(hit, survives)
         assert positive[n] == survives.sum()
         np.testing.assert_array_equal(amask_after, survives if kind.update_alive else amask)
-    else:
+    else:  # the dead points' passes count nothing
         np.testing.assert_array_equal(amask_after, amask)
+        assert np.all(np.isnan(hit))
+    if not kind.count and not kind.hit:
+        assert np.all(positive == -1)
 
 
 def test_constant_rows_have_zero_spread():
@@ -107,7 +101,7 @@ def test_constant_rows_have_zero_spread():
     w[3] = np.linspace(-1, 1, n)
     b = np.full(n, 0.7, np.float32)
     h = np.random.default_rng(1).random((n, cols)).astype(np.float32)
-    for kind in ("fused", "masked", "standardize"):
+    for kind in ("fused", "biased", "biased_dead", "standardize"):
         _, _, shifted, *_ = call_pass(kind, w, b, h)
         constant = [i for i in range(n) if i != 3]
         assert np.all(shifted[constant, 1:3] == 0)
@@ -170,12 +164,11 @@ def test_passes_for_narrower_processors(monkeypatch, tmp_path, cpu):
         w = rng.standard_normal((n, n)).astype(np.float32)
         b = rng.standard_normal(n).astype(np.float32)
         h = rng.standard_normal((n, cols)).astype(np.float32)
-        amask = (rng.random(cols) < 0.6).astype(np.float32)
-        out, hit, _, positive, _ = call_pass("masked", w, b, h, amask, 48)
-        _, expected = _expected("masked", w, b, h)
+        out, hit, _, positive, _ = call_pass("biased", w, b, h, None, 48)
+        _, expected = _expected("biased", w, b, h)
         np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-4)
-        np.testing.assert_array_equal(hit, (amask > 0) & (expected > 0).any(axis=0))
-        np.testing.assert_array_equal(positive[:n], ((expected > 0) & (amask > 0)).sum(1))
-        assert list(tmp_path.glob("layer_n9_masked_float32_*.o"))
+        np.testing.assert_array_equal(hit, (expected > 0).any(axis=0))
+        np.testing.assert_array_equal(positive[:n], (expected > 0).sum(1))
+        assert list(tmp_path.glob("layer_n9_biased_float32_*.o"))
     finally:
         driver.layer_pass.cache_clear()

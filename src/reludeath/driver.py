@@ -170,10 +170,8 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
     by_name = dict(zip(names, passes, strict=True))
     product = names[0] in ("standardize", "signflip")  # then a per-row activation pass
     first = passes[0]
-    prefix = "activate" if product else "biased"
-    after_pass = by_name["activate"] if product else first  # makes the layer's output
-    masked_pass = by_name.get(f"{prefix}_masked", by_name.get("masked"))
-    dead_pass = by_name.get(f"{prefix}_dead")
+    living_pass = by_name["activate"] if product else first  # makes the layer's output
+    dead_pass = by_name.get("activate_dead" if product else "biased_dead")
     c = _Code(function, ftype)
     b = c.b
     zero_f, one_f = ir.Constant(ftype, 0.0), ir.Constant(ftype, 1.0)
@@ -209,15 +207,18 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
                     c.store(ir.Constant(I8, 0), a[key], rest)
                 c.store(c.get(log2_scale), a["log2_scale_out"], rest)
             b.ret(i64(0))
-        factor = _pow2(c, b.neg(c.get(shift)))
-        base = b.mul(layer, i64(n * n))
-        for k in range(n * n):
-            weight = c.to_double(c.load(a["weights"], b.add(base, i64(k)), ftype))
-            c.store(c.to_float(b.fmul(weight, factor)), a["w"], i64(k))
-        with b.if_then(b.icmp_signed("!=", a["has_bias"], i64(0))):
-            for i in range(n):
-                bias = c.load(a["biases"], b.add(b.mul(layer, i64(n)), i64(i)), ftype)
-                c.store(bias, a["b"], i64(i))
+        # The layer's weights, scaled by 2**-shift into w where the shift is not 0; its biases
+        # where it has them, else the zeros in b.
+        base = c.at(a["weights"], b.mul(layer, i64(n * n)), ftype)
+        scaled = b.icmp_signed("!=", c.get(shift), i64(0))
+        with b.if_then(scaled):
+            factor = _pow2(c, b.neg(c.get(shift)))
+            for k in range(n * n):
+                weight = c.to_double(c.load(base, i64(k), ftype))
+                c.store(c.to_float(b.fmul(weight, factor)), a["w"], i64(k))
+        weights = b.select(scaled, a["w"], base)
+        has_bias = b.icmp_signed("!=", a["has_bias"], i64(0))
+        biases = b.select(has_bias, c.at(a["biases"], b.mul(layer, i64(n)), ftype), a["b"])
         c.set(log2_scale, b.add(c.get(log2_scale), c.get(shift)))
         even = b.icmp_signed("==", c.get(cur), i64(0))
         h, hn = b.select(even, buf0, buf1), b.select(even, buf1, buf0)
@@ -225,9 +226,8 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
         masked = b.and_(b.not_(compact), b.icmp_signed("<", alive_before, total))
         flipped = c.var(ir.Constant(I1, 0), "flipped")
         sums = [a["hit"], a["shifted"], a["positive"], c.get(cols), pitch]
-        none_alive = b.icmp_signed("==", alive_before, i64(0))
         if product:
-            b.call(first, [a["w"], a["b"], h, z, a["amask"], *sums])
+            b.call(first, [weights, biases, h, z, a["amask"], *sums])
             if names[0] == "standardize":
                 _standardize(c, n, a, c.get(cols))
             else:  # sign flip: negate a layer that would kill more than half the living points
@@ -239,9 +239,11 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
                     c.store(sign, a["slope"], i64(i))
             arguments = [a["slope"], a["offset"], z, hn, a["amask"], *sums]
         else:
-            arguments = [a["w"], a["b"], h, hn, a["amask"], *sums]
-        passes_ = (after_pass, masked_pass, dead_pass)
-        _output_pass(c, n, masked, none_alive, passes_, arguments, a["shifted"], a["positive"])
+            arguments = [weights, biases, h, hn, a["amask"], *sums]
+        if dead_pass is None:  # compacted runs: dead points are gone
+            b.call(living_pass, arguments)
+        else:
+            _output_pass(c, n, (living_pass, dead_pass), arguments, alive_before, total)
         c.store(b.zext(c.get(flipped), I8), a["flipped_out"], layer)
         split = ir.Constant(I1, 0)
         for i in range(n):
@@ -290,38 +292,100 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
         with b.if_then(b.and_(compact, worth)):
             even = b.icmp_signed("==", c.get(cur), i64(0))
             c.set(cols, _compact(c, b.select(even, buf0, buf1), n, width, pitch, a["amask"]))
+        if dead_pass is not None:  # dead points kept: the living ones first
+            died = b.icmp_signed("<", alive_after, alive_before)
+            with b.if_then(b.and_(died, b.icmp_signed(">", alive_after, i64(0)))):
+                even = b.icmp_signed("==", c.get(cur), i64(0))
+                _partition(c, b.select(even, buf0, buf1), n, alive_before, pitch, a["amask"])
     b.ret(i64(0))
 
 
-def _output_pass(c: _Code, n: int, masked, none_alive, passes, arguments, shifted, positive):
-    """Call the pass that makes the layer's output: the plain one while every point lives, the
-    masked one after the first death, and once no point lives (where there is a pass for that)
-    the one without the living points' sums and counts, which are then written here as the
-    masked pass would make them: zero sums shifted by the first point's value, zero counts."""
+def _output_pass(c: _Code, n: int, passes, arguments: list, living, total) -> None:
+    """The layer's output where dead points are kept, with the living ones in columns
+    0..living-1 (``_partition``): the living pass over those, then the dead pass over the rest.
+    shifted[i, 3:6] become the living points' shifted sums, shifted[i, 0:3] all points'."""
     b = c.b
-    plain, masked_pass, dead_pass = passes
-    if masked_pass is None:  # compacted runs: dead points are gone
-        b.call(plain, arguments)
-        return
-    with b.if_else(masked) as (then, otherwise):
-        with otherwise:
-            b.call(plain, arguments)
-        with then:
-            if dead_pass is None:
-                b.call(masked_pass, arguments)
-            else:
-                with b.if_else(none_alive) as (dead, living):
-                    with living:
-                        b.call(masked_pass, arguments)
-                    with dead:
-                        b.call(dead_pass, arguments)
-                        for i in range(n):
-                            center = c.load(shifted, i64(6 * i), c.f)
-                            c.store(center, shifted, i64(6 * i + 3))
-                            for slot in (4, 5):
-                                c.store(ir.Constant(c.f, 0.0), shifted, i64(6 * i + slot))
-                        for i in range(n + 1):
-                            c.store(i64(0), positive, i64(i))
+    living_pass, dead_pass = passes
+    *pointers, hit, shifted, positive, _cols, pitch = arguments
+    with b.if_else(b.icmp_signed("==", living, i64(0))) as (none, some):
+        with none:
+            b.call(dead_pass, arguments)
+            for i in range(n):
+                c.store(c.load(shifted, i64(6 * i), c.f), shifted, i64(6 * i + 3))
+                for slot in (4, 5):
+                    c.store(ir.Constant(c.f, 0.0), shifted, i64(6 * i + slot))
+            for i in range(n + 1):
+                c.store(i64(0), positive, i64(i))
+        with some:
+            b.call(living_pass, [*pointers, hit, shifted, positive, living, pitch])
+            for i in range(n):
+                for slot in range(3):
+                    value = c.load(shifted, i64(6 * i + slot), c.f)
+                    c.store(value, shifted, i64(6 * i + 3 + slot))
+            dead = b.sub(total, living)
+            with b.if_then(b.icmp_signed(">", dead, i64(0))):
+                weights, offsets, inputs, outputs, amask = pointers
+                moved = [c.at(p, living, c.f) for p in (inputs, outputs, amask, hit)]
+                b.call(dead_pass, [weights, offsets, *moved, shifted, positive, dead, pitch])
+                _merge_sums(c, n, shifted, dead)
+
+
+def _merge_sums(c: _Code, n: int, shifted, dead) -> None:
+    """shifted[i, 0:3] = the sums over all points, shifted by the living points' c_i, from
+    those over the living ones (shifted[i, 3:6]) and the `dead` others (shifted[i, 0:3], by
+    their own first value d_i): with e = d_i - c_i, sum (x - c_i) = S + dead * e and
+    sum (x - c_i)**2 = Q + 2 e S + dead * e**2 over the dead points; in float64."""
+    b = c.b
+    count = b.sitofp(dead, F64)
+    for i in range(n):
+        living_c, living_s, living_q, dead_c, dead_s, dead_q = (
+            c.to_double(c.load(shifted, i64(6 * i + slot), c.f)) for slot in (3, 4, 5, 0, 1, 2)
+        )
+        e = b.fsub(dead_c, living_c)
+        total_s = b.fadd(living_s, b.fadd(dead_s, b.fmul(count, e)))
+        extra = b.fadd(b.fmul(b.fmul(f64(2.0), e), dead_s), b.fmul(count, b.fmul(e, e)))
+        total_q = b.fadd(living_q, b.fadd(dead_q, extra))
+        c.store(c.load(shifted, i64(6 * i + 3), c.f), shifted, i64(6 * i))
+        c.store(c.to_float(total_s), shifted, i64(6 * i + 1))
+        c.store(c.to_float(total_q), shifted, i64(6 * i + 2))
+
+
+def _partition(c: _Code, h, n: int, cols, pitch, amask) -> None:
+    """Put the living columns (amask > 0) among the first `cols` of each row of h before the
+    dead ones, in place, by swapping each dead column from the front with a living one from
+    the back; amask follows. The living points' order changes, which no statistic sees."""
+    b = c.b
+    front, back = c.var(i64(0), "front"), c.var(cols, "back")
+    zero = ir.Constant(c.f, 0.0)
+    head = c.function.append_basic_block("partition")
+    body = c.function.append_basic_block()
+    done = c.function.append_basic_block()
+    b.branch(head)
+    b.position_at_end(head)
+    b.cbranch(b.icmp_signed("<", c.get(front), c.get(back)), body, done)
+    b.position_at_end(body)
+    lo, hi = c.get(front), b.sub(c.get(back), i64(1))
+    lo_alive = b.fcmp_ordered(">", c.load(amask, lo, c.f), zero)
+    hi_alive = b.fcmp_ordered(">", c.load(amask, hi, c.f), zero)
+    with b.if_else(lo_alive) as (keep, dead):
+        with keep:
+            c.set(front, b.add(lo, i64(1)))
+        with dead, b.if_else(hi_alive) as (swap, skip):
+            with swap:
+                for i in range(n):
+                    row = b.mul(i64(i), pitch)
+                    left, right = b.add(row, lo), b.add(row, hi)
+                    value = c.load(h, left, c.f)
+                    c.store(c.load(h, right, c.f), h, left)
+                    c.store(value, h, right)
+                c.store(ir.Constant(c.f, 1.0), amask, lo)
+                c.store(zero, amask, hi)
+                c.set(front, b.add(lo, i64(1)))
+                c.set(back, hi)
+            with skip:
+                c.set(back, hi)
+    b.branch(head)
+    b.position_at_end(done)
 
 
 def _standardize(c: _Code, n: int, a: dict, cols: ir.Value) -> None:

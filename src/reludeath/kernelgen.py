@@ -7,7 +7,7 @@ most registers. So each pass is written directly as IR with explicit vectors of 
 float32 or 8 float64: one AVX-512 register; narrower machines split them): the input rows x_j of
 V points are loaded once into registers, every weight w_ij is broadcast from memory into the
 multiply-add that uses it, output rows are computed in blocks of at most 8 (4 for the activate
-and masked passes) with two interleaved multiply-add chains each, and the ReLU, the survival
+passes) with two interleaved multiply-add chains each, and the ReLU, the survival
 sums, the shifted moments and the counts behind ``split`` are computed in the same pass. The last,
 partial vector of points runs the same code with masked loads and stores. Arithmetic is exact
 IEEE in the order written (no reassociation), but the final sum of each accumulator's lanes.
@@ -22,15 +22,14 @@ with rows of h and out `pitch` elements apart, and computes what its ``_Kind`` s
 - ``fused`` (zero bias, compacted runs): out = relu(W h); hit[m] = 1 if some out[i, m] > 0, else
   0; shifted[i, 0:3] = (c_i, sum_m (out_i - c_i), sum_m (out_i - c_i)**2) with c_i = out[i, 0];
   positive[i] = #points with out_i > 0; amask = hit and positive[n] = #survivors;
-- ``biased``: the same with out = relu(W h + b) (biased schemes, every point kept, while all are
-  alive); ``masked`` (after the first death) counts and hits living points only (amask > 0), and
-  also sums over them into shifted[i, 3:6] (shifted by the same c_i);
+- ``biased``: the same with out = relu(W h + b) (biased schemes, where dead points are kept: the
+  driver keeps the living points in the first columns and runs this pass over them);
 - ``standardize`` (batch normalization): out = z = W h (+ b), shifted[i, 0:3] its sums;
 - ``signflip``: out = z, hit from relu(z), positive[n] = #points that relu(z) keeps;
-- ``activate`` and ``activate_masked`` follow those two: out = relu(h * w_i + b_i), a per-row
-  affine map of z (sign, or standardization), with the outputs of ``biased`` / ``masked``;
-- ``biased_dead`` and ``activate_dead``, for layers where no point is alive any more: out and
-  shifted[i, 0:3] only (the living points' sums and counts are zero, and the driver writes them).
+- ``activate`` follows those two: out = relu(h * w_i + b_i), a per-row affine map of z (sign,
+  or standardization), with the outputs of ``biased``;
+- ``biased_dead`` and ``activate_dead``, for the columns of dead points: out and
+  shifted[i, 0:3] only.
 
 Shifting each row's sums by its value at the first point keeps the variance well conditioned in
 float32 and makes it exactly 0 for a constant row: the shift is computed by the same operations,
@@ -43,28 +42,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_BLOCK = 8  # output rows per pass over the points
-# Rows of the activate passes, which share no inputs, and of the masked ones, with five
-# accumulators a row: smaller blocks keep the accumulators in registers (n = 15: activate_masked
-# 3.0 us a layer in blocks of 4, 5.6 in blocks of 8; masked 6.5 against 7.5-9.3).
-MAX_SMALL_BLOCK = 4
+# Rows of the activate passes, which share no inputs: smaller blocks keep their accumulators in
+# registers (n = 15: 3.0 us a layer in blocks of 4, 5.6 in blocks of 8, with a masked variant).
+MAX_AFFINE_BLOCK = 4
 CHAINS = 2  # interleaved multiply-add chains per output row
 _TYPES = {"float32": ("float", "f32", 16), "float64": ("double", "f64", 8)}
 
 
 def passes(mode: int, compact: bool, has_bias: bool) -> tuple[str, ...]:
-    """The passes a run needs: ``fused`` (zero bias, compacted, plain); ``biased`` (plain with
-    every point kept: biases), ``masked`` for layers after the first death and ``biased_dead``
-    for those after the last; or a product pass (``standardize``, ``signflip``) then
-    ``activate``, and, where dead points are kept, ``activate_masked`` after the first death and
-    ``activate_dead`` after the last."""
+    """The passes a run needs: ``fused`` (zero bias, compacted, plain), or ``biased`` for the
+    living points and ``biased_dead`` for the dead ones (plain, dead points kept: biases); or a
+    product pass (``standardize``, ``signflip``) then ``activate``, and ``activate_dead`` where
+    dead points are kept."""
     from reludeath.kernel import MODE_BATCHNORM, MODE_PLAIN
 
     if mode == MODE_PLAIN:
-        return ("fused",) if compact and not has_bias else ("biased", "masked", "biased_dead")
+        return ("fused",) if compact and not has_bias else ("biased", "biased_dead")
     product = "standardize" if mode == MODE_BATCHNORM else "signflip"
     if compact:
         return (product, "activate")
-    return (product, "activate", "activate_masked", "activate_dead")
+    return (product, "activate", "activate_dead")
 
 
 def blocks(n: int, most: int = MAX_BLOCK) -> list[range]:
@@ -190,24 +187,21 @@ class _Kind:
     bias: bool  # the product adds b
     store_relu: bool  # out = relu(z), else out = z
     sums: bool  # shifted[:, 0:3], sums of out
-    masked_sums: bool  # shifted[:, 3:6], the same sums over the living points (amask > 0)
-    count: bool  # positive[i]: living points with out_i > 0
-    hit: bool  # hit[m] = 1 where some relu(z_i) > 0 at a living point m, else 0
+    count: bool  # positive[i]: points with out_i > 0
+    hit: bool  # hit[m] = 1 where some relu(z_i) > 0 at point m, else 0
     # With hit, positive[n] = the points with hit = 1; update_alive also sets amask
     # to 1 there and 0 elsewhere (signflip's product pass only counts them).
     update_alive: bool
 
 
 KINDS = {
-    "fused": _Kind(False, False, True, True, False, True, True, True),
-    "biased": _Kind(False, True, True, True, False, True, True, True),
-    "masked": _Kind(False, True, True, True, True, True, True, True),
-    "activate": _Kind(True, False, True, True, False, True, True, True),
-    "activate_masked": _Kind(True, False, True, True, True, True, True, True),
-    "biased_dead": _Kind(False, True, True, True, False, False, False, False),
-    "activate_dead": _Kind(True, False, True, True, False, False, False, False),
-    "standardize": _Kind(False, True, False, True, False, False, False, False),
-    "signflip": _Kind(False, True, False, False, False, False, True, False),
+    "fused": _Kind(False, False, True, True, True, True, True),
+    "biased": _Kind(False, True, True, True, True, True, True),
+    "activate": _Kind(True, False, True, True, True, True, True),
+    "biased_dead": _Kind(False, True, True, True, False, False, False),
+    "activate_dead": _Kind(True, False, True, True, False, False, False),
+    "standardize": _Kind(False, True, False, True, False, False, False),
+    "signflip": _Kind(False, True, False, False, False, True, False),
 }
 VARIANTS = tuple(KINDS)
 
@@ -217,8 +211,6 @@ def _accumulators(kind: _Kind, lanes: int, v: str) -> list[tuple[str, int | None
     out: list[tuple[str, int | None]] = []
     if kind.sums:
         out += [(v, 1), (v, 2)]
-    if kind.masked_sums:
-        out += [(v, 4), (v, 5)]
     if kind.count:
         out += [(v, None)]
     return out
@@ -243,12 +235,9 @@ def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, acc
     def bias(i):
         return e.splat(e.load_scalar("%b", i))
 
-    # Passes without masked sums run where every point in range is alive, or dead points are
-    # exactly 0 (compacted runs): they need no mask but the last vector's.
-    a, alive = None, mask
-    if kind.masked_sums:
-        a = e.load("%amask", m, mask)
-        alive = e.op(f"fcmp ogt {e.v} {a}, zeroinitializer", "c")  # false past the last point
+    # Every point in range is alive, or dead points are exactly 0 (compacted runs), or nothing
+    # is counted (dead points' columns): no mask but the last vector's.
+    alive = mask
     hit = None
     new = {}
     for i in rows:
@@ -261,11 +250,7 @@ def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, acc
         if kind.sums:
             d = e.keep(mask, e.arith("fsub", out, shift[i][0]))
             new[i] += [e.arith("fadd", next(acc), d), e.fma(d, d, next(acc))]
-        if kind.masked_sums:  # the same sums over the living points only (masked adds)
-            s1, s2 = next(acc), next(acc)
-            for old, updated in ((s1, e.arith("fadd", s1, d)), (s2, e.fma(d, d, s2))):
-                new[i].append(e.op(f"select {e.mask_t} {alive}, {e.v} {updated}, {e.v} {old}"))
-        if kind.count or kind.hit:  # living points with out_i > 0 (none past the last point)
+        if kind.count or kind.hit:  # points with out_i > 0 (none past the last point)
             counted = positive if alive is None else e.op(f"and {e.mask_t} {positive}, {alive}")
         if kind.count:
             new[i].append(e.tally(next(acc), counted))
@@ -309,8 +294,7 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
             )  # fmt: skip
             c = e.relu(z0, vec=False)[0] if kind.store_relu else z0
             shift[i] = [e.splat(c)]
-            for slot in (0, 3) if kind.masked_sums else (0,):
-                e.raw(f"store {scalar} {c}, ptr {e.ptr('%shifted', 6 * i + slot)}, align 4")
+            e.raw(f"store {scalar} {c}, ptr {e.ptr('%shifted', 6 * i)}, align 4")
     e.raw(f"%vend = and i64 %cols, -{lanes}")
     e.raw("%rem = sub i64 %cols, %vend")
     e.raw("%rem32 = trunc i64 %rem to i32")
@@ -327,7 +311,7 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
     types_ = _accumulators(kind, lanes, e.v)
     count_t = e.v
     zero = "zeroinitializer"
-    parts = blocks(n, MAX_SMALL_BLOCK if kind.affine or kind.masked_sums else MAX_BLOCK)
+    parts = blocks(n, MAX_AFFINE_BLOCK if kind.affine else MAX_BLOCK)
     for number, rows in enumerate(parts):
         last = number == len(parts) - 1
         keys = [(i, k) for i in rows for k in range(len(types_))]
