@@ -4,7 +4,8 @@ separately, the seconds spent drawing parameters and data, and the kernel's rati
 median of three runs of each cell, schemes interleaved within each width); also
 the kernel's core-nanoseconds per unit of work (n^2 * M multiply-adds
 of a layer the kernel computed), which compares schemes per unit of work: networks of some
-schemes die within a few layers, and compacted ones then stop; then the machine's matmul rate.
+schemes die within a few layers, and compacted ones then stop; and kernel plus drawing, the
+time a shard of the scheme takes; then the machine's matmul rate.
 The last line is: grid_kernel_s=X grid_draw_s=Y
 """
 
@@ -73,11 +74,13 @@ def main() -> None:
             drawing[name] += draw_s
             work[name] += units
     unit = {name: seconds[name] / work[name] * 1e9 * (os.cpu_count() or 1) for name in SCHEMES}
+    both = {name: seconds[name] + drawing[name] for name in SCHEMES}
     for name in SCHEMES:
         print(
             f"{name}: kernel {seconds[name]:.1f} s ({seconds[name] / seconds['iid']:.2f} x iid), "
             f"drawing {drawing[name]:.1f} s, {unit[name]:.3f} core-ns per computed n^2*M unit "
-            f"({unit[name] / unit['iid']:.2f} x iid)"
+            f"({unit[name] / unit['iid']:.2f} x iid), kernel + drawing {both[name]:.1f} s "
+            f"({both[name] / both['iid']:.2f} x iid)"
         )
     print(f"sgemm_gmacs={sgemm_gmacs():.1f}; load average {os.getloadavg()[0]:.1f}")
     print(f"grid_kernel_s={sum(seconds.values()):.1f} grid_draw_s={sum(drawing.values()):.1f}")

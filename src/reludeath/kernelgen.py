@@ -223,17 +223,17 @@ def _row_input(e, n, i, kind, x, weight, bias, vec):
     return _dot(e, n, i, x, weight, bias(i) if kind.bias else None, vec)
 
 
-def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, accs):
-    """One vector of points (offset m) for a block of rows; returns the updated accumulators."""
+def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, accs, affine):
+    """One vector of points (offset m) for a block of rows; returns the updated accumulators.
+    `affine`: the rows' slopes and offsets as vectors, for the affine kinds."""
     needed = rows if kind.affine else range(n)
     x = {j: e.load("%h", e.op(f"add i64 {rowoff[j]}, {m}", "o"), mask) for j in needed}
-    column = kind.affine
 
     def weight(i, j):
-        return e.splat(e.load_scalar("%w", i if column else i * n + j))
+        return affine[i][0] if kind.affine else e.splat(e.load_scalar("%w", i * n + j))
 
     def bias(i):
-        return e.splat(e.load_scalar("%b", i))
+        return affine[i][1] if kind.affine else e.splat(e.load_scalar("%b", i))
 
     # Every point in range is alive, or dead points are exactly 0 (compacted runs), or nothing
     # is counted (dead points' columns): no mask but the last vector's.
@@ -334,13 +334,20 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
             f"{s}{number}" for s in ("pre", "loop", "after", "tail", "done")
         )
         e.label(pre)
+        # The affine kinds' slopes and offsets, loaded once a block: the compiler cannot move
+        # the loads out of the loop itself, as the stores might write them.
+        affine = {}
+        if kind.affine:
+            affine = {i: [e.splat(e.load_scalar(p, i)) for p in ("%w", "%b")] for i in rows}
         e.raw(f"br i1 %hasvec, label %{loop}, label %{after}")
         e.label(loop)
         m = f"%m{number}"
         names = {key: f"%acc{number}_{key[0]}_{key[1]}" for key in keys}
         e.raw(f"{m} = phi i64 [0, %{pre}], [%mnext{number}, %{loop}]")
         start = len(e.lines)
-        new = _body(e, n, rows, kind, m, None, number == 0, last, rowoff, shift, grouped(names))
+        new = _body(
+            e, n, rows, kind, m, None, number == 0, last, rowoff, shift, grouped(names), affine
+        )
         e.lines[start:start] = [
             f"  {names[key]} = phi {type_of(key)} [{zero}, %{pre}], [{get(new, key)}, %{loop}]"
             for key in keys
@@ -357,7 +364,7 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
         e.label(tail)
         tailed = _body(
             e, n, rows, kind, "%vend", "%tailmask", number == 0, last, rowoff, shift,
-            grouped(entered),
+            grouped(entered), affine,
         )  # fmt: skip
         e.raw(f"br label %{done}")
         e.label(done)
