@@ -3,9 +3,12 @@
 ``run_network`` (C ABI, see ``ARGUMENTS``) runs a network through every layer: it scales the
 weights by the rescaling power of two, calls the width's passes (``kernelgen``), turns their sums
 into the per-layer statistics, standardizes for batch normalization or decides the sign flip,
-compacts dead columns and stops at death. It is the kernel's driver written once as IR, so that
-a shard job needs neither numba's import nor its start-up (about 0.5 s a job); its arithmetic is
-plain IEEE (no reassociation, no contraction), in float64 where it forms statistics.
+compacts dead columns and stops at death, or, where dead points are kept (biases, batch
+normalization), keeps the living ones in the first columns (``_partition``) and runs the full
+pass over those and a lean one over the rest (``_output_pass``). It is the kernel's driver
+written once as IR, so that a shard job needs neither numba's import nor its start-up (about
+0.5 s a job); its arithmetic is plain IEEE (no reassociation, no contraction), in float64
+where it forms statistics.
 
 Compiled modules are cached on disk (``$RELUDEATH_KERNEL_CACHE``, else ``~/.cache/reludeath``)
 as object files keyed by a hash of the IR, the CPU and llvmlite's version, written under a
