@@ -7,8 +7,8 @@ most registers. So each pass is written directly as IR with explicit vectors of 
 float32 or 8 float64: one AVX-512 register; narrower machines split them): the input rows x_j of
 V points are loaded once into registers, every weight w_ij is broadcast from memory into the
 multiply-add that uses it, output rows are computed in blocks of at most 8 (4 for the activate
-passes) with two interleaved multiply-add chains each, and the ReLU, the survival
-sums, the shifted moments and the counts behind ``split`` are computed in the same pass. The last,
+passes) with two interleaved multiply-add chains each, and the ReLU, the survival flags,
+the shifted moments and the counts behind ``split`` are computed in the same pass. The last,
 partial vector of points runs the same code with masked loads and stores. Arithmetic is exact
 IEEE in the order written (no reassociation), but the final sum of each accumulator's lanes.
 
