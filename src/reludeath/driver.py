@@ -306,7 +306,8 @@ def _driver(module: ir.Module, n: int, dtype: str, names: tuple[str, ...]) -> No
 def _output_pass(c: _Code, n: int, passes, arguments: list, living, total) -> None:
     """The layer's output where dead points are kept, with the living ones in columns
     0..living-1 (``_partition``): the living pass over those, then the dead pass over the rest.
-    shifted[i, 3:6] become the living points' shifted sums, shifted[i, 0:3] all points'."""
+    shifted[i, 0:3] become all points' shifted sums and, where some point is dead (the only
+    layers that read them), shifted[i, 3:6] the living points'."""
     b = c.b
     living_pass, dead_pass = passes
     *pointers, hit, shifted, positive, _cols, pitch = arguments
@@ -321,12 +322,12 @@ def _output_pass(c: _Code, n: int, passes, arguments: list, living, total) -> No
                 c.store(i64(0), positive, i64(i))
         with some:
             b.call(living_pass, [*pointers, hit, shifted, positive, living, pitch])
-            for i in range(n):
-                for slot in range(3):
-                    value = c.load(shifted, i64(6 * i + slot), c.f)
-                    c.store(value, shifted, i64(6 * i + 3 + slot))
             dead = b.sub(total, living)
             with b.if_then(b.icmp_signed(">", dead, i64(0))):
+                for i in range(n):
+                    for slot in range(3):
+                        value = c.load(shifted, i64(6 * i + slot), c.f)
+                        c.store(value, shifted, i64(6 * i + 3 + slot))
                 weights, offsets, inputs, outputs, amask = pointers
                 moved = [c.at(p, living, c.f) for p in (inputs, outputs, amask, hit)]
                 b.call(dead_pass, [weights, offsets, *moved, shifted, positive, dead, pitch])
@@ -341,14 +342,15 @@ def _merge_sums(c: _Code, n: int, shifted, dead) -> None:
     b = c.b
     count = b.sitofp(dead, F64)
     for i in range(n):
-        living_c, living_s, living_q, dead_c, dead_s, dead_q = (
-            c.to_double(c.load(shifted, i64(6 * i + slot), c.f)) for slot in (3, 4, 5, 0, 1, 2)
+        shift = c.load(shifted, i64(6 * i + 3), c.f)
+        living_s, living_q, dead_c, dead_s, dead_q = (
+            c.to_double(c.load(shifted, i64(6 * i + slot), c.f)) for slot in (4, 5, 0, 1, 2)
         )
-        e = b.fsub(dead_c, living_c)
+        e = b.fsub(dead_c, c.to_double(shift))
         total_s = b.fadd(living_s, b.fadd(dead_s, b.fmul(count, e)))
         extra = b.fadd(b.fmul(b.fmul(f64(2.0), e), dead_s), b.fmul(count, b.fmul(e, e)))
         total_q = b.fadd(living_q, b.fadd(dead_q, extra))
-        c.store(c.load(shifted, i64(6 * i + 3), c.f), shifted, i64(6 * i))
+        c.store(shift, shifted, i64(6 * i))
         c.store(c.to_float(total_s), shifted, i64(6 * i + 1))
         c.store(c.to_float(total_q), shifted, i64(6 * i + 2))
 

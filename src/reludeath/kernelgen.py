@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 MAX_BLOCK = 8  # output rows per pass over the points
 # Rows of the activate passes, which share no inputs: smaller blocks keep their accumulators in
-# registers (n = 15: 3.0 us a layer in blocks of 4, 5.6 in blocks of 8, with a masked variant).
+# registers (n = 15, one core: 1.5 us a layer in blocks of 4, 2.4-2.6 in blocks of 8).
 MAX_AFFINE_BLOCK = 4
 CHAINS = 2  # interleaved multiply-add chains per output row
 _TYPES = {"float32": ("float", "f32", 16), "float64": ("double", "f64", 8)}
@@ -206,14 +206,10 @@ KINDS = {
 VARIANTS = tuple(KINDS)
 
 
-def _accumulators(kind: _Kind, lanes: int, v: str) -> list[tuple[str, int | None]]:
-    """(type, shifted slot or None for the count) of each per-row accumulator, in order."""
-    out: list[tuple[str, int | None]] = []
-    if kind.sums:
-        out += [(v, 1), (v, 2)]
-    if kind.count:
-        out += [(v, None)]
-    return out
+def _accumulators(kind: _Kind) -> list[int | None]:
+    """The shifted slot each per-row accumulator is reduced into, in order (None: the count).
+    Every accumulator is a vector of the pass's float type (counts too, see ``tally``)."""
+    return ([1, 2] if kind.sums else []) + ([None] if kind.count else [])
 
 
 def _row_input(e, n, i, kind, x, weight, bias, vec):
@@ -237,7 +233,6 @@ def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, acc
 
     # Every point in range is alive, or dead points are exactly 0 (compacted runs), or nothing
     # is counted (dead points' columns): no mask but the last vector's.
-    alive = mask
     hit = None
     new = {}
     for i in rows:
@@ -251,7 +246,7 @@ def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, acc
             d = e.keep(mask, e.arith("fsub", out, shift[i][0]))
             new[i] += [e.arith("fadd", next(acc), d), e.fma(d, d, next(acc))]
         if kind.count or kind.hit:  # points with out_i > 0 (none past the last point)
-            counted = positive if alive is None else e.op(f"and {e.mask_t} {positive}, {alive}")
+            counted = positive if mask is None else e.op(f"and {e.mask_t} {positive}, {mask}")
         if kind.count:
             new[i].append(e.tally(next(acc), counted))
         if kind.hit:
@@ -308,24 +303,20 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
     e.raw("%hasvec = icmp sgt i64 %vend, 0")
     e.raw("%hastail = icmp sgt i64 %rem, 0")
     e.raw("br label %pre0")
-    types_ = _accumulators(kind, lanes, e.v)
-    count_t = e.v
+    slots = _accumulators(kind)
     zero = "zeroinitializer"
     parts = blocks(n, MAX_AFFINE_BLOCK if kind.affine else MAX_BLOCK)
     for number, rows in enumerate(parts):
         last = number == len(parts) - 1
-        keys = [(i, k) for i in rows for k in range(len(types_))]
+        keys = [(i, k) for i in rows for k in range(len(slots))]
         if last and kind.hit:
             keys.append(("alive", None))
-
-        def type_of(key):
-            return count_t if key[0] == "alive" else types_[key[1]][0]
 
         def get(values, key):
             return values["alive"] if key[0] == "alive" else values[key[0]][key[1]]
 
         def grouped(values, rows=rows):
-            out = {i: [values[(i, k)] for k in range(len(types_))] for i in rows}
+            out = {i: [values[(i, k)] for k in range(len(slots))] for i in rows}
             if ("alive", None) in values:
                 out["alive"] = values[("alive", None)]
             return out
@@ -349,7 +340,7 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
             e, n, rows, kind, m, None, number == 0, last, rowoff, shift, grouped(names), affine
         )
         e.lines[start:start] = [
-            f"  {names[key]} = phi {type_of(key)} [{zero}, %{pre}], [{get(new, key)}, %{loop}]"
+            f"  {names[key]} = phi {e.v} [{zero}, %{pre}], [{get(new, key)}, %{loop}]"
             for key in keys
         ]
         e.raw(f"%mnext{number} = add i64 {m}, {lanes}")
@@ -357,8 +348,7 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
         e.raw(f"br i1 %more{number}, label %{loop}, label %{after}")
         e.label(after)
         entered = {
-            key: e.op(f"phi {type_of(key)} [{zero}, %{pre}], [{get(new, key)}, %{loop}]")
-            for key in keys
+            key: e.op(f"phi {e.v} [{zero}, %{pre}], [{get(new, key)}, %{loop}]") for key in keys
         }
         e.raw(f"br i1 %hastail, label %{tail}, label %{done}")
         e.label(tail)
@@ -369,18 +359,16 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
         e.raw(f"br label %{done}")
         e.label(done)
         final = {
-            key: e.op(
-                f"phi {type_of(key)} [{entered[key]}, %{after}], [{get(tailed, key)}, %{tail}]"
-            )
+            key: e.op(f"phi {e.v} [{entered[key]}, %{after}], [{get(tailed, key)}, %{tail}]")
             for key in keys
         }
         for key in keys:
-            if key[0] != "alive" and types_[key[1]][1] is not None:
+            if key[0] != "alive" and slots[key[1]] is not None:
                 total = e.op(
                     f"call reassoc {scalar} @llvm.vector.reduce.fadd.{e.vsfx}"
                     f"({scalar} 0.0, {e.v} {final[key]})"
                 )
-                slot = 6 * key[0] + types_[key[1]][1]
+                slot = 6 * key[0] + slots[key[1]]
                 e.raw(f"store {scalar} {total}, ptr {e.ptr('%shifted', slot)}, align 4")
             else:
                 count = e.op(
