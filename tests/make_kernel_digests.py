@@ -78,15 +78,11 @@ def run_case(case: tuple, x: np.ndarray, weights: np.ndarray, biases: np.ndarray
     """Every output array of the kernel on the stored inputs of `case`."""
     from reludeath import kernel
     from reludeath.schemes import get_scheme
-    from reludeath.simulate import _BATCHNORM_EPS, _COLLAPSE_RTOL
 
-    scheme = get_scheme(case[0], **case[1])
+    settings = get_scheme(case[0], **case[1]).kernel_settings(x.dtype)
     out = kernel.allocate_outputs(x.shape[0], weights.shape[1])
-    kernel.run_networks(
-        x, weights, biases, scheme.mode, scheme.compact, scheme.rescale,
-        _BATCHNORM_EPS, _COLLAPSE_RTOL, *out.values(), threads=1,
-    )  # fmt: skip
-    return out
+    kernel.run_networks(x, weights, biases, settings, out, threads=1)
+    return dict(out)
 
 
 def draw_case(case: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
