@@ -9,6 +9,7 @@ import pytest
 from kernel_calls import call_pass
 
 from reludeath.kernel import build, layout, passes
+from reludeath.kernel.contract import pass_symbol
 
 
 def test_cache_dir_follows_environment(monkeypatch, tmp_path):
@@ -24,7 +25,7 @@ def test_cache_dir_follows_environment(monkeypatch, tmp_path):
 def test_generated_source_is_valid_ir(n, kind, dtype):
     module = llvm.parse_assembly(passes.source(n, kind, dtype))
     module.verify()
-    assert [f.name for f in module.functions if not f.is_declaration] == ["layer_pass"]
+    assert [f.name for f in module.functions if not f.is_declaration] == [pass_symbol(kind)]
 
 
 def test_source_rejects_unknown_kind_and_dtype():
