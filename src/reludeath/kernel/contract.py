@@ -173,7 +173,7 @@ def _arguments(*items: str) -> tuple[Argument, ...]:
 RUN_NETWORK = "run_network"
 RUN_INPUTS = _arguments("x:ptr", "weights:ptr", "biases:ptr")
 RUN_SETTINGS = _arguments(
-    "total:i64", "depth:i64", "has_bias:i64", "compact:i64", "rescale:i64", "eps:double",
+    "total:i64", "depth:i64", "biased:i64", "compact:i64", "rescale:i64", "eps:double",
     "collapse_rtol:double",
 )  # fmt: skip
 RUN_OUTPUTS = tuple(Argument(o.name, "ptr") for o in OUTPUTS)  # one array per output

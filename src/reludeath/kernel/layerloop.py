@@ -44,6 +44,7 @@ PTR = ir.PointerType()
 ARGUMENT_TYPES = {"ptr": PTR, "i64": I64, "double": F64}
 # The IR type of each output's elements (contract.OUTPUTS' dtypes).
 ELEMENT_TYPES = {"int32": I32, "int64": I64, "float64": F64, "bool": I8}
+_OUTPUT_DTYPES = {o.name: o.dtype for o in OUTPUTS}
 
 
 def function_type(arguments, returns: ir.Type) -> ir.FunctionType:
@@ -243,9 +244,6 @@ def _store_output(c: _Code, a: dict, name: str, layer: ir.Value, value: ir.Value
     c.store(value, a[name], layer)
 
 
-_OUTPUT_DTYPES = {o.name: o.dtype for o in OUTPUTS}
-
-
 def _setup(c: _Code, n: int, a: dict) -> None:
     """The data into the first buffer (rows pitch apart), b and offset 0, every point alive."""
     b = c.b
@@ -286,8 +284,8 @@ def _layer_parameters(c: _Code, n: int, a: dict, layer: ir.Value, shift: ir.Valu
             weight = c.to_double(c.load(base, i64(k), c.f))
             c.store(c.to_float(b.fmul(weight, factor)), a["w"], i64(k))
     weights = b.select(scaled, a["w"], base)
-    has_bias = b.icmp_signed("!=", a["has_bias"], i64(0))
-    biases = b.select(has_bias, c.at(a["biases"], b.mul(layer, i64(n)), c.f), a["b"])
+    biased = b.icmp_signed("!=", a["biased"], i64(0))
+    biases = b.select(biased, c.at(a["biases"], b.mul(layer, i64(n)), c.f), a["b"])
     return weights, biases
 
 

@@ -154,7 +154,7 @@ def run_networks(
     run = build.runner(n, settings.mode, settings.compact, settings.dtype)
     pitch, second, z_at, size = layout(n, total, x.itemsize)
     fixed = {
-        "total": total, "depth": depth, "has_bias": int(settings.biased),
+        "total": total, "depth": depth, "biased": int(settings.biased),
         "compact": int(settings.compact), "rescale": int(settings.rescale),
         "eps": float(settings.eps), "collapse_rtol": float(settings.collapse_rtol),
         "pitch": pitch, "second": second, "z_at": z_at,
