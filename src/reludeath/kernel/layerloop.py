@@ -143,12 +143,14 @@ def _moments(c: _Code, shifted, slots, n: int, cols, total) -> tuple[ir.Value, i
     missing = b.sitofp(b.sub(total, cols), F64)
     count = b.sitofp(total, F64)
     for i in range(n):
-        center, first, second = (
-            c.to_double(c.load(shifted, i64(shifted_at(i, slot)), c.f)) for slot in slots
-        )
-        s1 = b.fsub(first, b.fmul(missing, center))
+
+        def sum_of(slot, i=i):  # loaded where it is used
+            return c.to_double(c.load(shifted, i64(shifted_at(i, slot)), c.f))
+
+        center = sum_of(slots[0])
+        s1 = b.fsub(sum_of(slots[1]), b.fmul(missing, center))
         s2 = b.fadd(
-            second,
+            sum_of(slots[2]),
             b.fmul(b.fmul(missing, center), center),
         )
         mean_d = b.fdiv(s1, count)
@@ -262,14 +264,14 @@ def _setup(c: _Code, n: int, a: dict) -> None:
 def _finish_dead(c: _Code, a: dict, layer: ir.Value, depth: ir.Value, running: dict) -> None:
     """Every output of layers layer..depth-1 of a dead network: its declared value after death
     (contract.Output.after_death), or the running value of that name."""
+    fixed = [o for o in OUTPUTS if not isinstance(o.after_death, str)]
+    kept = [o for o in OUTPUTS if isinstance(o.after_death, str)]
     with c.loop(layer, depth) as rest:
-        for output in OUTPUTS:
-            value = output.after_death
-            if isinstance(value, str):
-                c.store(running[value], a[output.name], rest)
-            else:
-                element = ELEMENT_TYPES[output.dtype]
-                c.store(ir.Constant(element, value), a[output.name], rest)
+        for output in fixed:
+            value = ir.Constant(ELEMENT_TYPES[output.dtype], output.after_death)
+            c.store(value, a[output.name], rest)
+        for output in kept:
+            c.store(running[output.after_death], a[output.name], rest)
 
 
 def _layer_parameters(c: _Code, n: int, a: dict, layer: ir.Value, shift: ir.Value):
@@ -400,10 +402,9 @@ def _merge_sums(c: _Code, n: int, shifted, dead) -> None:
         total_s = b.fadd(living_s, b.fadd(dead_s, b.fmul(count, e)))
         extra = b.fadd(b.fmul(b.fmul(f64(2.0), e), dead_s), b.fmul(count, b.fmul(e, e)))
         total_q = b.fadd(living_q, b.fadd(dead_q, extra))
-        for slot, value in zip(
-            SUMS, (shift, c.to_float(total_s), c.to_float(total_q)), strict=True
-        ):
-            c.store(value, shifted, i64(shifted_at(i, slot)))
+        c.store(shift, shifted, i64(shifted_at(i, SUMS[0])))
+        c.store(c.to_float(total_s), shifted, i64(shifted_at(i, SUMS[1])))
+        c.store(c.to_float(total_q), shifted, i64(shifted_at(i, SUMS[2])))
 
 
 def _partition(c: _Code, h, n: int, cols, pitch, amask) -> None:
@@ -451,12 +452,14 @@ def _standardize(c: _Code, n: int, a: dict, cols: ir.Value, _alive_before, _flip
     b = c.b
     count = b.sitofp(cols, F64)
     for i in range(n):
-        center, first, second = (
-            c.to_double(c.load(a["shifted"], i64(shifted_at(i, slot)), c.f)) for slot in SUMS
-        )
-        mean_d = b.fdiv(first, count)
+
+        def sum_of(slot, i=i):
+            return c.to_double(c.load(a["shifted"], i64(shifted_at(i, slot)), c.f))
+
+        center = sum_of(SUMS[0])
+        mean_d = b.fdiv(sum_of(SUMS[1]), count)
         spread = b.fsub(
-            b.fdiv(second, count),
+            b.fdiv(sum_of(SUMS[2]), count),
             b.fmul(mean_d, mean_d),
         )
         spread = b.select(b.fcmp_ordered(">", spread, f64(0.0)), spread, f64(0.0))
