@@ -47,9 +47,8 @@ class Plan:
         lean one over the dead points' columns where dead points are kept (not compacted)."""
         if self.product is None:
             return ("fused",) if compact else ("biased", "biased_dead")
-        return (
-            (self.product, "activate") if compact else (self.product, "activate", "activate_dead")
-        )
+        dead = () if compact else ("activate_dead",)
+        return (self.product, "activate", *dead)
 
 
 PLANS: dict[Mode, Plan] = {

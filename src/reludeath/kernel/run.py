@@ -169,10 +169,10 @@ def run_networks(
             "hit": np.zeros(total, dtype), "shifted": np.zeros(n * len(SHIFTED), dtype),
             "positive": np.zeros(n + 1, np.int64), "amask": np.ones(total, dtype),
         }  # fmt: skip
-        arguments = [fixed.get(a.name) for a in RUN_ARGUMENTS]
-        for k, a in enumerate(RUN_ARGUMENTS):
-            if a.name in work:
-                arguments[k] = work[a.name].ctypes.data
+        given = {**fixed, **{name: array.ctypes.data for name, array in work.items()}}
+        arguments = [given.get(a.name) for a in RUN_ARGUMENTS]
+        unset = {a.name for a in RUN_ARGUMENTS} - set(given) - set(per_network)
+        assert not unset, f"run_network arguments without a value: {sorted(unset)}"
         # Each network's arrays, as addresses: base + t * stride (no ctypes object per call).
         moving = [
             (k, per_network[a.name].ctypes.data, per_network[a.name].strides[0])
