@@ -23,7 +23,7 @@ with rows of h and out `pitch` elements apart, and computes what its ``_Kind`` s
   0; shifted[i, 0:3] = (c_i, sum_m (out_i - c_i), sum_m (out_i - c_i)**2) with c_i = out[i, 0];
   positive[i] = #points with out_i > 0; amask = hit and positive[n] = #survivors;
 - ``biased``: the same with out = relu(W h + b) (biased schemes, where dead points are kept: the
-  driver keeps the living points in the first columns and runs this pass over them);
+  layer loop keeps the living points in the first columns and runs this pass over them);
 - ``standardize`` (batch normalization): out = z = W h (+ b), shifted[i, 0:3] its sums;
 - ``signflip``: out = z, hit from relu(z), positive[n] = #points that relu(z) keeps;
 - ``activate`` follows those two: out = relu(h * w_i + b_i), a per-row affine map of z (sign,
