@@ -37,11 +37,9 @@ def main() -> None:
             obj = spec.scheme_object
             drawn = [draw_network(spec, obj, t, obj.dtype) for t in range(2)]
             x, weights, biases = (np.stack(parts) for parts in zip(*drawn, strict=True))
-            outs = kernel.allocate_outputs(2, 4).values()
+            outs = kernel.allocate_outputs(2, 4)
             start = time.process_time()
-            kernel.run_networks(
-                x, weights, biases, obj.mode, obj.compact, obj.rescale, 1e-5, 1e-5, *outs
-            )
+            kernel.run_networks(x, weights, biases, obj.kernel_settings(), outs)
             spent += time.process_time() - start
         print(f"{scheme}: {spent:.1f} CPU-s", flush=True)
         total += spent

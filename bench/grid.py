@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from machine import sgemm_gmacs
 
 from reludeath import ShardSpec, kernel
-from reludeath.simulate import _BATCHNORM_EPS, _COLLAPSE_RTOL, draw_network
+from reludeath.simulate import draw_network
 
 M, K = 1024, 256
 SCHEMES = ("iid", "iid_bias", "batchnorm", "signflip", "rai")
@@ -34,13 +34,12 @@ def run_cell(name: str, n: int, networks: int) -> tuple[float, float, float]:
     (scheme, n) of the grid; the kernel is the median of three runs."""
     spec = ShardSpec(name, n, K, networks, M, seed=0)
     scheme = spec.scheme_object
-    outs = list(kernel.allocate_outputs(networks, K).values())
+    outs = kernel.allocate_outputs(networks, K)
+    settings = scheme.kernel_settings()
     small = ShardSpec(name, n, 2, 2, 8, seed=0)  # compile (or load) outside the timing
     parts = [draw_network(small, scheme, t, scheme.dtype) for t in range(2)]
     x, w, b = (np.stack(p) for p in zip(*parts, strict=True))
-    small_outs = kernel.allocate_outputs(2, 2).values()
-    mode, compact, rescale = scheme.mode, scheme.compact, scheme.rescale
-    kernel.run_networks(x, w, b, mode, compact, rescale, 1e-5, 1e-5, *small_outs)
+    kernel.run_networks(x, w, b, settings, kernel.allocate_outputs(2, 2))
     start = time.perf_counter()
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
         draw = partial(draw_network, spec, scheme, dtype=scheme.dtype)
@@ -50,14 +49,12 @@ def run_cell(name: str, n: int, networks: int) -> tuple[float, float, float]:
     times = []
     for _ in range(3):
         start = time.perf_counter()
-        kernel.run_networks(
-            x, w, b, mode, compact, rescale, _BATCHNORM_EPS, _COLLAPSE_RTOL, *outs
-        )  # fmt: skip
+        kernel.run_networks(x, w, b, settings, outs)
         times.append(time.perf_counter() - start)
-    alive = outs[0]
+    alive = outs["alive_points"]
     # Layers the kernel computed: all of them, or up to and including death (compacted).
     layers_run = (np.count_nonzero(alive > 0) + np.count_nonzero(alive[:, -1] == 0)
-                  if compact else alive.size)  # fmt: skip
+                  if settings.compact else alive.size)  # fmt: skip
     return float(np.median(times)), draw_s, float(layers_run) * n * n * M
 
 

@@ -45,10 +45,11 @@ def measure(n: int, sgemm: float, reference: bool) -> str:
     scheme = spec.scheme_object
     drawn = [draw_network(spec, scheme, t, np.dtype(np.float32)) for t in range(T)]
     x, weights, biases = (np.stack(parts) for parts in zip(*drawn, strict=True))
-    outs = list(kernel.allocate_outputs(T, K).values())
+    outs = kernel.allocate_outputs(T, K)
+    settings = scheme.kernel_settings("float32")
 
     def run_kernel() -> None:
-        kernel.run_networks(x, weights, biases, kernel.MODE_PLAIN, True, True, 1e-5, 1e-5, *outs)
+        kernel.run_networks(x, weights, biases, settings, outs)
 
     run_kernel()  # compile, or load from cache
     times = []
@@ -67,7 +68,9 @@ def measure(n: int, sgemm: float, reference: bool) -> str:
         start = time.perf_counter()
         counts = numpy_reference(x, weights)
         reference_times.append(time.perf_counter() - start)
-    assert np.array_equal(counts, outs[0]), "kernel and reference disagree on alive counts"
+    assert np.array_equal(counts, outs["alive_points"]), (
+        "kernel and reference disagree on alive counts"
+    )
     reference_gmacs = macs / statistics.median(reference_times) / 1e9
     return (
         f"{line}\nreference median {statistics.median(reference_times):.3f} s over "

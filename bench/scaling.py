@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from reludeath import ShardSpec, kernel
-from reludeath.simulate import _BATCHNORM_EPS, _COLLAPSE_RTOL, draw_network
+from reludeath.simulate import draw_network
 
 T = 64
 
@@ -28,13 +28,13 @@ def seconds(scheme_name: str, n: int, M: int, k: int) -> float:
     scheme = spec.scheme_object
     drawn = [draw_network(spec, scheme, t, scheme.dtype) for t in range(T)]
     x, w, b = (np.stack(p) for p in zip(*drawn, strict=True))
-    outs = kernel.allocate_outputs(T, k).values()
-    args = (scheme.mode, scheme.compact, scheme.rescale, _BATCHNORM_EPS, _COLLAPSE_RTOL)
-    kernel.run_networks(x[:1], w[:1], b[:1], *args, *(o[:1] for o in outs))  # compile
+    outs = kernel.allocate_outputs(T, k)
+    settings = scheme.kernel_settings()
+    kernel.run_networks(x[:1], w[:1], b[:1], settings, outs.rows(0, 1))  # compile
     times = []
     for _ in range(3):
         start = time.perf_counter()
-        kernel.run_networks(x, w, b, *args, *outs)
+        kernel.run_networks(x, w, b, settings, outs)
         times.append(time.perf_counter() - start)
     return float(np.median(times))
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from reludeath import driver
+from reludeath.kernel import build
+from reludeath.kernel.contract import SHIFTED
 
 
 def call_pass(kind, w, b, h, amask=None, pitch=None):
@@ -19,10 +20,10 @@ def call_pass(kind, w, b, h, amask=None, pitch=None):
     out = np.full((n, pitch), np.nan, dtype)
     amask = np.ones(cols, dtype) if amask is None else np.array(amask, dtype)
     hit = np.full(cols, np.nan, dtype)
-    shifted = np.full((n, 6), np.nan, dtype)
+    shifted = np.full((n, len(SHIFTED)), np.nan, dtype)
     positive = np.full(n + 1, -1, np.int64)
     w, b = np.ascontiguousarray(w, dtype), np.ascontiguousarray(b, dtype)
     arrays = (w, b, padded, out, amask, hit, shifted, positive)
-    driver.layer_pass(n, kind, dtype.name)(*(a.ctypes.data for a in arrays), cols, pitch)
+    build.layer_pass(n, kind, dtype.name)(*(a.ctypes.data for a in arrays), cols, pitch)
     assert np.all(np.isnan(out[:, cols:])), "the pass wrote past the last point"
     return out[:, :cols], hit, shifted, positive, amask

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reludeath import kernel
+from reludeath.kernel import Mode
 
 
 def reference_network(x, weights, biases, mode, eps=1e-5, collapse_rtol=1e-5):
@@ -21,11 +21,11 @@ def reference_network(x, weights, biases, mode, eps=1e-5, collapse_rtol=1e-5):
         z = weights[layer].astype(np.float64) @ h
         if biases.shape[0]:
             z = z + biases[layer][:, None]
-        if mode == kernel.MODE_BATCHNORM:
+        if mode == Mode.BATCHNORM:
             mean = z.mean(axis=1, keepdims=True)
             std = z.std(axis=1, keepdims=True)
             z = np.where(std > 0, (z - mean) / (std + eps), 0.0)
-        if mode == kernel.MODE_SIGNFLIP:
+        if mode == Mode.SIGNFLIP:
             killed = np.sum(alive & ~(z > 0).any(axis=0))
             if 2 * killed > alive.sum():
                 z = -z

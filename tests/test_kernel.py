@@ -5,7 +5,7 @@ import pytest
 from conftest import run
 from reference import reference_network
 
-from reludeath import ShardSpec, simulate_shard
+from reludeath import ShardSpec, get_scheme, kernel, simulate_shard
 from reludeath.simulate import draw_network
 
 
@@ -94,8 +94,6 @@ def test_batchnorm_constant_preactivation_gives_zero():
     the network's statistics are the reference's, which maps std 0 to 0."""
     from kernel_calls import call_pass
 
-    from reludeath import kernel
-
     w = np.array([[0.0, 0.0], [1.0, 0.0]], np.float32)
     b = np.array([2.0, 0.0], np.float32)
     h = np.array([[1.0, 2.0, 3.0], [5.0, -1.0, 0.5]], dtype=np.float32)
@@ -107,13 +105,13 @@ def test_batchnorm_constant_preactivation_gives_zero():
     weights = rng.standard_normal((depth, n, n))
     weights[:, 0] = 0.0  # neuron 0 is 0 before normalization at every layer
     x = rng.standard_normal((n, points))
-    outs = list(kernel.allocate_outputs(1, depth).values())
-    kernel.run_network(x, weights, np.zeros((0, n)), kernel.MODE_BATCHNORM, False, False,
-                       1e-5, 1e-5, *(o[0] for o in outs))  # fmt: skip
-    expected = reference_network(x, weights, np.zeros((0, n)), kernel.MODE_BATCHNORM)
-    assert list(outs[0][0]) == [row[0] for row in expected]
-    np.testing.assert_allclose(outs[1][0], [row[1] for row in expected], rtol=1e-9)
-    np.testing.assert_allclose(outs[2][0], [row[2] for row in expected], rtol=1e-9)
+    outs = kernel.allocate_outputs(1, depth)
+    settings = kernel.KernelSettings(kernel.Mode.BATCHNORM, False, False, dtype="float64")
+    kernel.run_network(x, weights, np.zeros((0, n)), settings, {k: o[0] for k, o in outs.items()})
+    expected = reference_network(x, weights, np.zeros((0, n)), kernel.Mode.BATCHNORM)
+    assert list(outs["alive_points"][0]) == [row[0] for row in expected]
+    np.testing.assert_allclose(outs["sum_var"][0], [row[1] for row in expected], rtol=1e-9)
+    np.testing.assert_allclose(outs["mean_sq"][0], [row[2] for row in expected], rtol=1e-9)
 
 
 @pytest.mark.parametrize("scheme", ["iid", "rai", "signflip"])
@@ -123,7 +121,7 @@ def test_alive_counts_do_not_depend_on_the_processor(monkeypatch, tmp_path, sche
     (batch normalization, chaotic in depth, is left out: its sums' rounding may differ)."""
     import platform
 
-    from reludeath import driver
+    from reludeath.kernel import build
 
     if platform.machine() not in ("x86_64", "AMD64"):
         pytest.skip("x86 processors only")
@@ -132,9 +130,9 @@ def test_alive_counts_do_not_depend_on_the_processor(monkeypatch, tmp_path, sche
     for cpu in ("", "x86-64-v3"):
         monkeypatch.setenv("RELUDEATH_KERNEL_CPU", cpu)
         monkeypatch.setenv("RELUDEATH_KERNEL_CACHE", str(tmp_path))
-        driver.runner.cache_clear()
+        build.runner.cache_clear()
         tables.append(simulate_shard(spec).to_pandas())
-    driver.runner.cache_clear()
+    build.runner.cache_clear()
     host, avx2 = tables
     np.testing.assert_array_equal(host.alive_points, avx2.alive_points)
     np.testing.assert_array_equal(host.split, avx2.split)
@@ -143,15 +141,63 @@ def test_alive_counts_do_not_depend_on_the_processor(monkeypatch, tmp_path, sche
 
 def test_run_networks_refuses_mismatched_shapes():
     """Arrays that do not match x would be read out of bounds by compiled code: refused first."""
-    from reludeath import kernel
-
     x = np.ones((2, 3, 8), np.float32)
-    outs = list(kernel.allocate_outputs(2, 4).values())
-    args = (kernel.MODE_PLAIN, True, True, 1e-5, 1e-5)
+    outs = kernel.allocate_outputs(2, 4)
+    settings = kernel.KernelSettings()
     with pytest.raises(ValueError, match=r"weights has shape \(2, 4, 4, 4\)"):
-        kernel.run_networks(x, np.ones((2, 4, 4, 4), np.float32), np.zeros((2, 0, 3)), *args, *outs)
-    with pytest.raises(ValueError, match="alive_points has shape"):
-        short = list(kernel.allocate_outputs(2, 3).values())
         kernel.run_networks(
-            x, np.ones((2, 4, 3, 3), np.float32), np.zeros((2, 0, 3)), *args, *short
+            x, np.ones((2, 4, 4, 4), np.float32), np.zeros((2, 0, 3)), settings, outs
         )
+    with pytest.raises(ValueError, match="alive_points has shape"):
+        short = kernel.allocate_outputs(2, 3)
+        kernel.run_networks(
+            x, np.ones((2, 4, 3, 3), np.float32), np.zeros((2, 0, 3)), settings, short
+        )
+    with pytest.raises(ValueError, match=r"biases has shape \(2, 0, 3\).*biased=True"):
+        biased = kernel.KernelSettings(compact=False, rescale=False, biased=True)
+        kernel.run_networks(x, np.ones((2, 4, 3, 3), np.float32), np.zeros((2, 0, 3)), biased, outs)
+    with pytest.raises(TypeError, match="settings must be a KernelSettings"):
+        kernel.run_networks(x, np.ones((2, 4, 3, 3), np.float32), np.zeros((2, 0, 3)), 0, outs)
+    with pytest.raises(ValueError, match="outputs must be exactly"):
+        partial = {"alive_points": outs["alive_points"]}
+        kernel.run_networks(
+            x, np.ones((2, 4, 3, 3), np.float32), np.zeros((2, 0, 3)), settings, partial
+        )
+
+
+@pytest.mark.parametrize(
+    "options, named",
+    [
+        ({"compact": True, "rescale": False, "biased": True}, "compact=True with biased=True"),
+        ({"mode": "batchnorm", "compact": False, "rescale": False}, "mode must be one of"),
+        ({"mode": kernel.Mode.BATCHNORM}, "compact=True with mode BATCHNORM"),
+        ({"compact": False, "rescale": True}, "rescale=True with compact=False"),
+        ({"dtype": "float16"}, "dtype must be one of"),
+        ({"eps": -1.0}, "eps must be"),
+        ({"compact": 1}, "compact must be a bool"),
+    ],
+)
+def test_kernel_settings_refuse_illegal_combinations(options, named):
+    with pytest.raises(ValueError, match=named):
+        kernel.KernelSettings(**options)
+
+
+@pytest.mark.parametrize("name", ["iid", "iid_bias", "batchnorm", "signflip", "rai"])
+def test_every_scheme_makes_legal_settings(name):
+    scheme = get_scheme(name)
+    settings = scheme.kernel_settings()
+    assert settings.mode is scheme.mode and settings.biased == scheme.has_bias
+    assert settings.compact == scheme.compact and settings.rescale == scheme.rescale
+    assert settings.dtype == scheme.dtype.name
+    assert scheme.kernel_settings("float64").dtype == "float64"
+
+
+def test_plans_name_known_passes():
+    """Every pass a plan runs is a generated kind, every row map a layer-loop stage."""
+    from reludeath.kernel import layerloop, passes
+
+    for mode, plan in kernel.PLANS.items():
+        for compact in (True, False) if plan.compaction else (False,):
+            assert set(plan.passes(compact)) <= set(passes.KINDS), mode
+        assert plan.row_map is None or plan.row_map in layerloop.ROW_MAPS
+    assert set(kernel.PLANS) == set(kernel.Mode)

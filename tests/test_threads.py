@@ -25,9 +25,9 @@ for _ in range(20):
 simulate_shard(ShardSpec("iid", 12, 128, 256, 512, seed=0), threads=1)
 x = np.ones((1024, 12, 512), np.float32)  # n = 12: nothing dies, all 256 layers run
 w = np.random.default_rng(0).standard_normal((1024, 256, 12, 12), dtype=np.float32)
-outs = kernel.allocate_outputs(1024, 256).values()  # threads left to their default
+outs = kernel.allocate_outputs(1024, 256)  # threads left to their default
 b = np.zeros((1024, 0, 12), np.float32)
-kernel.run_networks(x, w, b, 0, True, True, 1e-5, 1e-5, *outs)  # most of the wall time
+kernel.run_networks(x, w, b, kernel.KernelSettings(), outs)  # most of the wall time
 after, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter() - start
 cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 print(json.dumps({"cpu": cpu, "wall": wall}))

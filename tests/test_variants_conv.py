@@ -65,12 +65,8 @@ def test_c1_size_one_is_fc_bit_for_bit():
             fc_x,
             fc_w,
             np.zeros((1, 0, 3)),
-            kernel.MODE_PLAIN,
-            True,
-            True,
-            1e-5,
-            1e-5,
-            *out.values(),
+            kernel.KernelSettings(dtype="float64"),
+            out,
         )
         assert np.array_equal(alive, out["alive_points"][0])
 

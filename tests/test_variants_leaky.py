@@ -28,12 +28,8 @@ def test_l1_slope_zero_is_relu_bit_for_bit(n, M):
             x[None],
             w[None],
             np.zeros((1, 0, n)),
-            kernel.MODE_PLAIN,
-            True,
-            True,
-            1e-5,
-            1e-5,
-            *out.values(),
+            kernel.KernelSettings(dtype="float64"),
+            out,
         )
         assert np.array_equal(alive, out["alive_points"][0])
 

@@ -22,7 +22,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from reludeath import kernel
+from reludeath.kernel.contract import PLANS, KernelSettings, Mode
 
 __all__ = [
     "IDENTITY_SCHEMES",
@@ -53,7 +53,7 @@ class Scheme:
 
     name: ClassVar[str]
     family: ClassVar[str] = "normal"
-    mode: ClassVar[int] = kernel.MODE_PLAIN
+    mode: ClassVar[Mode] = Mode.PLAIN
 
     @property
     def has_bias(self) -> bool:
@@ -68,11 +68,23 @@ class Scheme:
 
     @property
     def compact(self) -> bool:
-        return not self.has_bias and self.mode != kernel.MODE_BATCHNORM
+        """Dead points' columns are dropped: zero bias, and a mode whose plan permits it."""
+        return not self.has_bias and PLANS[self.mode].compaction
 
     @property
     def rescale(self) -> bool:
         return self.compact
+
+    def kernel_settings(self, dtype: str | np.dtype | None = None) -> KernelSettings:
+        """How the kernel runs this scheme's networks, from its mode, has_bias, compact,
+        rescale and dtype (`dtype` overrides the last); a scheme class needs nothing more."""
+        return KernelSettings(
+            mode=self.mode,
+            compact=self.compact,
+            rescale=self.rescale,
+            biased=self.has_bias,
+            dtype=np.dtype(dtype if dtype is not None else self.dtype).name,
+        )
 
     def draw(
         self,
@@ -162,7 +174,7 @@ class BatchNorm(Scheme):
     """iid weights, each pre-activation standardized over the batch, no affine part."""
 
     name: ClassVar[str] = "batchnorm"
-    mode: ClassVar[int] = kernel.MODE_BATCHNORM
+    mode: ClassVar[Mode] = Mode.BATCHNORM
 
 
 @dataclass(frozen=True)
@@ -170,7 +182,7 @@ class SignFlip(Scheme):
     """iid weights; a layer that would kill more than half the living points is negated."""
 
     name: ClassVar[str] = "signflip"
-    mode: ClassVar[int] = kernel.MODE_SIGNFLIP
+    mode: ClassVar[Mode] = Mode.SIGNFLIP
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,7 @@ def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
     per_network = depth * n * (n + 1) * dtype.itemsize + n * total * dtype.itemsize
     chunk = max(1, min(spec.networks, _CHUNK_BYTES // per_network))
     out = kernel.allocate_outputs(spec.networks, depth)
+    settings = scheme.kernel_settings(dtype)
     bias_depth = depth if scheme.has_bias else 0
     with ThreadPoolExecutor(max_workers=threads) as pool:
         for start in range(0, spec.networks, chunk):
@@ -184,16 +185,7 @@ def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
 
             list(pool.map(draw, range(count)))
             kernel.run_networks(
-                x,
-                weights,
-                biases,
-                scheme.mode,
-                scheme.compact,
-                scheme.rescale,
-                _BATCHNORM_EPS,
-                _COLLAPSE_RTOL,
-                *(out[name][start : start + count] for name in kernel.OUTPUTS),
-                threads=threads,
+                x, weights, biases, settings, out.rows(start, start + count), threads=threads
             )
     networks = np.arange(spec.first_network, spec.first_network + spec.networks, dtype=np.int64)
     rows = spec.networks * depth
@@ -207,9 +199,3 @@ def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
         if name not in columns:
             columns[name] = arrow_column(out[name].ravel())
     return pa.Table.from_arrays(list(columns.values()), names=list(columns))
-
-
-# Relative tolerance on std / RMS below which a layer's output counts as constant.
-_COLLAPSE_RTOL = 1e-5
-# Batch normalization divides by (std + eps).
-_BATCHNORM_EPS = 1e-5

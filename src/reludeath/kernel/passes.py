@@ -12,10 +12,10 @@ the shifted moments and the counts behind ``split`` are computed in the same pas
 partial vector of points runs the same code with masked loads and stores. Arithmetic is exact
 IEEE in the order written (no reassociation), but the final sum of each accumulator's lanes.
 
-Every pass has one C signature::
+Every pass has one C signature (``contract.PASS_ARGUMENTS``)::
 
-    void layer_pass(T *w, T *b, T *h, T *out, T *amask, T *hit, T *shifted,
-                    int64 *positive, int64 cols, int64 pitch)
+    void pass_<kind>(T *w, T *b, T *h, T *out, T *amask, T *hit, T *shifted,
+                     int64 *positive, int64 cols, int64 pitch)
 
 with rows of h and out `pitch` elements apart, and computes what its ``_Kind`` says (``KINDS``):
 
@@ -23,7 +23,7 @@ with rows of h and out `pitch` elements apart, and computes what its ``_Kind`` s
   0; shifted[i, 0:3] = (c_i, sum_m (out_i - c_i), sum_m (out_i - c_i)**2) with c_i = out[i, 0];
   positive[i] = #points with out_i > 0; amask = hit and positive[n] = #survivors;
 - ``biased``: the same with out = relu(W h + b) (biased schemes, where dead points are kept: the
-  driver keeps the living points in the first columns and runs this pass over them);
+  layer loop keeps the living points in the first columns and runs this pass over them);
 - ``standardize`` (batch normalization): out = z = W h (+ b), shifted[i, 0:3] its sums;
 - ``signflip``: out = z, hit from relu(z), positive[n] = #points that relu(z) keeps;
 - ``activate`` follows those two: out = relu(h * w_i + b_i), a per-row affine map of z (sign,
@@ -34,12 +34,15 @@ with rows of h and out `pitch` elements apart, and computes what its ``_Kind`` s
 Shifting each row's sums by its value at the first point keeps the variance well conditioned in
 float32 and makes it exactly 0 for a constant row: the shift is computed by the same operations,
 in the same order, as the vector lanes, so it equals the first point's value bit for bit.
-``driver`` puts the passes of a run beside the layer loop in one module and compiles it.
+``build`` links the passes of a run (``contract.Plan.passes``) with the layer loop
+(``layerloop``) into one module and compiles it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from reludeath.kernel.contract import PASS_ARGUMENTS, SUMS, pass_symbol, shifted_at
 
 MAX_BLOCK = 8  # output rows per pass over the points
 # Rows of the activate passes, which share no inputs: smaller blocks keep their accumulators in
@@ -47,21 +50,6 @@ MAX_BLOCK = 8  # output rows per pass over the points
 MAX_AFFINE_BLOCK = 4
 CHAINS = 2  # interleaved multiply-add chains per output row
 _TYPES = {"float32": ("float", "f32", 16), "float64": ("double", "f64", 8)}
-
-
-def passes(mode: int, compact: bool, has_bias: bool) -> tuple[str, ...]:
-    """The passes a run needs: ``fused`` (zero bias, compacted, plain), or ``biased`` for the
-    living points and ``biased_dead`` for the dead ones (plain, dead points kept: biases); or a
-    product pass (``standardize``, ``signflip``) then ``activate``, and ``activate_dead`` where
-    dead points are kept."""
-    from reludeath.kernel import MODE_BATCHNORM, MODE_PLAIN
-
-    if mode == MODE_PLAIN:
-        return ("fused",) if compact and not has_bias else ("biased", "biased_dead")
-    product = "standardize" if mode == MODE_BATCHNORM else "signflip"
-    if compact:
-        return (product, "activate")
-    return (product, "activate", "activate_dead")
 
 
 def blocks(n: int, most: int = MAX_BLOCK) -> list[range]:
@@ -206,10 +194,10 @@ KINDS = {
 VARIANTS = tuple(KINDS)
 
 
-def _accumulators(kind: _Kind) -> list[int | None]:
+def _accumulators(kind: _Kind) -> list[str | None]:
     """The shifted slot each per-row accumulator is reduced into, in order (None: the count).
     Every accumulator is a vector of the pass's float type (counts too, see ``tally``)."""
-    return ([1, 2] if kind.sums else []) + ([None] if kind.count else [])
+    return (list(SUMS[1:]) if kind.sums else []) + ([None] if kind.count else [])
 
 
 def _row_input(e, n, i, kind, x, weight, bias, vec):
@@ -271,10 +259,8 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
     kind = KINDS[name]
     scalar, suffix, lanes = _TYPES[dtype]
     e = _Emitter(scalar, suffix, lanes)
-    e.lines.append(
-        "define void @layer_pass(ptr %w, ptr %b, ptr %h, ptr %out, ptr %amask, ptr %hit, "
-        "ptr %shifted, ptr %positive, i64 %cols, i64 %pitch) {"
-    )
+    parameters = ", ".join(f"{a.kind} %{a.name}" for a in PASS_ARGUMENTS)
+    e.lines.append(f"define void @{pass_symbol(name)}({parameters}) {{")
     e.label("entry")
     rowoff = [e.op(f"mul i64 {j}, %pitch", "ro") for j in range(n)]
     # Each row's shift: its value at the first point, computed as the vector lanes compute it.
@@ -289,7 +275,8 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
             )  # fmt: skip
             c = e.relu(z0, vec=False)[0] if kind.store_relu else z0
             shift[i] = [e.splat(c)]
-            e.raw(f"store {scalar} {c}, ptr {e.ptr('%shifted', 6 * i)}, align 4")
+            center = shifted_at(i, SUMS[0])
+            e.raw(f"store {scalar} {c}, ptr {e.ptr('%shifted', center)}, align 4")
     e.raw(f"%vend = and i64 %cols, -{lanes}")
     e.raw("%rem = sub i64 %cols, %vend")
     e.raw("%rem32 = trunc i64 %rem to i32")
@@ -368,7 +355,7 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
                     f"call reassoc {scalar} @llvm.vector.reduce.fadd.{e.vsfx}"
                     f"({scalar} 0.0, {e.v} {final[key]})"
                 )
-                slot = 6 * key[0] + slots[key[1]]
+                slot = shifted_at(key[0], slots[key[1]])
                 e.raw(f"store {scalar} {total}, ptr {e.ptr('%shifted', slot)}, align 4")
             else:
                 count = e.op(
@@ -396,7 +383,8 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
 
 
 def source(n: int, kind: str, dtype: str = "float32") -> str:
-    """The LLVM IR of the pass `kind` (one of VARIANTS) for width n and a float dtype."""
+    """The LLVM IR of the pass `kind` (one of VARIANTS) for width n and a float dtype: one
+    function, ``contract.pass_symbol(kind)``."""
     if kind not in VARIANTS:
         raise ValueError(f"kind must be one of {VARIANTS}, got {kind!r}")
     if dtype not in _TYPES:

@@ -8,43 +8,43 @@ import numpy as np
 import pytest
 from kernel_calls import call_pass
 
-from reludeath import driver, kernelgen
-from reludeath.kernel import layout
+from reludeath.kernel import build, layout, passes
+from reludeath.kernel.contract import pass_symbol
 
 
 def test_cache_dir_follows_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("RELUDEATH_KERNEL_CACHE", str(tmp_path / "k"))
-    assert driver.cache_dir() == tmp_path / "k"
+    assert build.cache_dir() == tmp_path / "k"
     monkeypatch.delenv("RELUDEATH_KERNEL_CACHE")
-    assert driver.cache_dir().name == "reludeath"
+    assert build.cache_dir().name == "reludeath"
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("kind", kernelgen.VARIANTS)
+@pytest.mark.parametrize("kind", passes.VARIANTS)
 @pytest.mark.parametrize("n", [1, 7, 16, 40])
 def test_generated_source_is_valid_ir(n, kind, dtype):
-    module = llvm.parse_assembly(kernelgen.source(n, kind, dtype))
+    module = llvm.parse_assembly(passes.source(n, kind, dtype))
     module.verify()
-    assert [f.name for f in module.functions if not f.is_declaration] == ["layer_pass"]
+    assert [f.name for f in module.functions if not f.is_declaration] == [pass_symbol(kind)]
 
 
 def test_source_rejects_unknown_kind_and_dtype():
     with pytest.raises(ValueError, match="kind must be one of"):
-        kernelgen.source(4, "fast")
+        passes.source(4, "fast")
     with pytest.raises(ValueError, match="dtype must be one of"):
-        kernelgen.source(4, "fused", "float16")
+        passes.source(4, "fused", "float16")
 
 
 @pytest.mark.parametrize("n", [1, 2, 8, 9, 15, 17])
 def test_blocks_cover_every_row_once(n):
-    rows = [i for block in kernelgen.blocks(n) for i in block]
+    rows = [i for block in passes.blocks(n) for i in block]
     assert rows == list(range(n))
-    assert max(len(block) for block in kernelgen.blocks(n)) <= kernelgen.MAX_BLOCK
+    assert max(len(block) for block in passes.blocks(n)) <= passes.MAX_BLOCK
 
 
 def _expected(name, w, b, h):
     """(z, out) of a pass, in float64."""
-    kind = kernelgen.KINDS[name]
+    kind = passes.KINDS[name]
     h64 = h.astype(np.float64)
     if kind.affine:
         z = h64 * w.astype(np.float64)[:, None] + b.astype(np.float64)[:, None]
@@ -54,7 +54,7 @@ def _expected(name, w, b, h):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("name", kernelgen.VARIANTS)
+@pytest.mark.parametrize("name", passes.VARIANTS)
 @pytest.mark.parametrize(
     "n, cols, pitch",
     [(1, 1, 1), (3, 17, 20), (5, 16, 16), (8, 33, 48), (15, 100, 1040), (20, 7, 9)],
@@ -62,7 +62,7 @@ def _expected(name, w, b, h):
 def test_pass_matches_numpy(n, cols, pitch, name, dtype):
     """Every output of every pass, at widths with one and several row blocks and point counts
     with and without a partial last vector, rows `pitch` apart (past-the-end lanes unwritten)."""
-    kind = kernelgen.KINDS[name]
+    kind = passes.KINDS[name]
     rng = np.random.default_rng(n * 1000 + cols)
     w = rng.standard_normal(n if kind.affine else (n, n)).astype(dtype)
     b = rng.standard_normal(n).astype(dtype)
@@ -109,30 +109,30 @@ def test_constant_rows_have_zero_spread():
 
 def test_compiled_code_is_cached_on_disk(monkeypatch, tmp_path):
     monkeypatch.setenv("RELUDEATH_KERNEL_CACHE", str(tmp_path))
-    driver.layer_pass.cache_clear()
+    build.layer_pass.cache_clear()
     try:
-        driver.layer_pass(3, "fused", "float64")
+        build.layer_pass(3, "fused", "float64")
         (path,) = tmp_path.glob("layer_n3_fused_float64_*.o")
         stamp = path.stat().st_mtime_ns
-        driver.layer_pass.cache_clear()
-        driver.layer_pass(3, "fused", "float64")  # loaded from the file, not rewritten
+        build.layer_pass.cache_clear()
+        build.layer_pass(3, "fused", "float64")  # loaded from the file, not rewritten
         assert path.stat().st_mtime_ns == stamp
         h = np.arange(6.0).reshape(3, 2)
         out, *_ = call_pass("fused", np.eye(3), np.zeros(3), h)
         np.testing.assert_array_equal(out, h)
     finally:
-        driver.layer_pass.cache_clear()
+        build.layer_pass.cache_clear()
 
 
 def test_concurrent_writers_leave_one_complete_file(tmp_path):
     path = tmp_path / "cache" / "layer.o"
     data = os.urandom(100_000)
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda _: driver._write_once(path, data), range(32)))
+        list(pool.map(lambda _: build._write_once(path, data), range(32)))
     assert path.read_bytes() == data
     assert sorted(os.listdir(path.parent)) == ["layer.o"]  # no temporary left behind
     stamp = path.stat().st_mtime_ns
-    driver._write_once(path, data)
+    build._write_once(path, data)
     assert path.stat().st_mtime_ns == stamp  # never rewritten
 
 
@@ -157,7 +157,7 @@ def test_passes_for_narrower_processors(monkeypatch, tmp_path, cpu):
         pytest.skip("x86 processors only")
     monkeypatch.setenv("RELUDEATH_KERNEL_CPU", cpu)
     monkeypatch.setenv("RELUDEATH_KERNEL_CACHE", str(tmp_path))
-    driver.layer_pass.cache_clear()
+    build.layer_pass.cache_clear()
     try:
         rng = np.random.default_rng(3)
         n, cols = 9, 37
@@ -171,4 +171,4 @@ def test_passes_for_narrower_processors(monkeypatch, tmp_path, cpu):
         np.testing.assert_array_equal(positive[:n], (expected > 0).sum(1))
         assert list(tmp_path.glob("layer_n9_biased_float32_*.o"))
     finally:
-        driver.layer_pass.cache_clear()
+        build.layer_pass.cache_clear()
