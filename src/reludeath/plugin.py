@@ -134,10 +134,10 @@ def plugin_entry(entry: object, key: str = "plugin") -> tuple[str, dict]:
         raise ValueError(f"{key}: must be a mapping with keys {list(PLUGIN_KEYS)}, got {entry!r}")
     unknown = sorted(set(entry) - set(PLUGIN_KEYS))
     if unknown:
-        raise ValueError(
-            f"{key}.{unknown[0]}: unknown key; allowed keys: {', '.join(PLUGIN_KEYS)}"
-        )
-    missing = [name for name, default in PLUGIN_KEYS.items() if default is None and name not in entry]
+        raise ValueError(f"{key}.{unknown[0]}: unknown key; allowed keys: {', '.join(PLUGIN_KEYS)}")
+    missing = [
+        name for name, default in PLUGIN_KEYS.items() if default is None and name not in entry
+    ]
     if missing:
         raise ValueError(f"{key}.{missing[0]}: required")
     values = {name: entry.get(name, default) for name, default in PLUGIN_KEYS.items()}
@@ -179,7 +179,9 @@ def plugin_entry(entry: object, key: str = "plugin") -> tuple[str, dict]:
     except ValueError as error:
         raise ValueError(f"{key}.{str(error).removeprefix('plugin.')}") from None
     except Exception as error:
-        raise ValueError(f"{key}.function: a draw with n = {n}, depth = {depth} raised {error!r}")
+        raise ValueError(
+            f"{key}.function: a draw with n = {n}, depth = {depth} raised {error!r}"
+        ) from None
     label = plugin_label(path, function)
     return label, {
         "path": path,
