@@ -9,7 +9,13 @@ from reludeath import ShardSpec, simulate_shard
 from reludeath.simulate import draw_network
 
 
-@pytest.mark.parametrize("scheme", ["iid", "iid_bias", "signflip", "batchnorm", "rai"])
+@pytest.mark.parametrize(
+    "scheme",
+    [
+        *("iid", "iid_bias", "signflip", "batchnorm", "rai"),
+        *("uniform", "torch_default", "orthogonal", "const_bias"),
+    ],
+)
 @pytest.mark.parametrize("n, k, M", [(1, 6, 16), (3, 20, 50), (7, 40, 200)])
 def test_kernel_matches_reference(scheme, n, k, M):
     # Batch normalization is chaotic in depth: float32 rounding eventually moves a
