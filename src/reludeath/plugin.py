@@ -62,7 +62,8 @@ def file_hash(path: str | Path) -> str:
 @functools.lru_cache(maxsize=32)
 def load_function(path: str, function: str, sha256: str = "") -> Callable:
     """`function` of the Python file `path` (relative to the working directory), loaded once
-    per process. When `sha256` is given the file must still have that content."""
+    per process and content. When `sha256` is given the file must still have that content
+    (it is part of the cache key, so an edited file is loaded afresh)."""
     file = Path(path)
     if not file.is_file():
         raise ValueError(f"plugin.path: no file {path!r} (relative to {Path.cwd()})")
@@ -162,8 +163,9 @@ def plugin_entry(entry: object, key: str = "plugin") -> tuple[str, dict]:
     path, function = values["path"], values["function"]
     if not Path(path).is_file():
         raise ValueError(f"{key}.path: no file {path!r} (relative to {Path.cwd()})")
+    sha256 = file_hash(path)
     try:
-        found = load_function(path, function)
+        found = load_function(path, function, sha256)
     except ValueError as error:
         raise ValueError(f"{key}.{str(error).removeprefix('plugin.')}") from None
     try:
@@ -189,5 +191,5 @@ def plugin_entry(entry: object, key: str = "plugin") -> tuple[str, dict]:
         "sign_symmetric": values["sign_symmetric"],
         "bias": values["bias"],
         "options": tuple(sorted(options.items())),
-        "sha256": file_hash(path),
+        "sha256": sha256,
     }
