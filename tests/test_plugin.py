@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import yaml
 from conftest import binomial_tolerance, run
+from scipy import stats
 
 from reludeath import ShardSpec, lower_bound
 from reludeath.config import ConfigError, check_config
@@ -64,13 +65,16 @@ def test_example_is_labelled_and_hashed(project):
     assert configured()[1]["sha256"] != options["sha256"]
 
 
-def test_example_draws_truncated_normals(project):
+def test_example_draws_truncated_normals_layer_by_layer(project):
     label, options = configured(options={"limit": 1.5})
     spec = ShardSpec(label, 4, 200, 1, 8, seed=3, options=tuple(sorted(options.items())))
     _, w, b = draw_network(spec, spec.scheme_object, 0, np.dtype(np.float64))
     assert b.shape == (0, 4)
-    assert np.abs(w).max() <= 1.5 and np.abs(w).max() > 1.4
+    assert stats.kstest(w.ravel(), stats.truncnorm(-1.5, 1.5).cdf).pvalue > 1e-6
     assert spec.scheme_object.dtype == np.float32 and spec.scheme_object.compact
+    shallow = ShardSpec(label, 4, 50, 1, 8, seed=3, options=spec.options)
+    _, first, _ = draw_network(shallow, shallow.scheme_object, 0, np.dtype(np.float64))
+    np.testing.assert_array_equal(first, w[:50])
 
 
 def test_example_with_bias_runs_in_float64(project):

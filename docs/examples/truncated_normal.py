@@ -1,9 +1,8 @@
 """A plug-in scheme for reludeath: Keras-like truncated normal weights (docs/plugins.md).
 
 Keras' GlorotNormal, HeNormal and LecunNormal draw each weight from a normal law truncated
-to two standard deviations (redrawing values outside); by positive homogeneity the scale does
-not matter, so only the shape does. Biases are zero (Keras' Dense default), optionally
-replaced by a constant `bias`.
+at two standard deviations; by positive homogeneity the scale does not matter, only the shape
+does. Biases are zero (Keras' Dense default), or all equal to `bias` when given.
 
 Use it from the config (path relative to the working directory):
 
@@ -18,14 +17,13 @@ Use it from the config (path relative to the working directory):
 """
 
 import numpy as np
+from scipy.special import ndtr, ndtri
 
 
 def draw(rng: np.random.Generator, n: int, depth: int, limit: float = 2.0, bias: float = 0.0):
-    """Weights (depth, n, n) i.i.d. N(0, 1) conditioned on |w| <= limit, by redrawing;
-    biases (depth, n) all equal to `bias`."""
-    weights = rng.standard_normal((depth, n, n))
-    outside = np.abs(weights) > limit
-    while outside.any():
-        weights[outside] = rng.standard_normal(int(outside.sum()))
-        outside = np.abs(weights) > limit
+    """Weights (depth, n, n) i.i.d. N(0, 1) conditioned on |w| <= limit, by inverting the
+    CDF: w = Phi^-1(Phi(-limit) + u (1 - 2 Phi(-limit))), u ~ U(0, 1), drawn layer by layer
+    so a deeper network's first layers are a shallower one's; biases (depth, n) = bias."""
+    low = ndtr(-limit)
+    weights = ndtri(low + rng.random((depth, n, n)) * (1 - 2 * low))
     return weights, np.full((depth, n), float(bias))
