@@ -51,6 +51,9 @@ def write(project, text, name="inits/mine.py"):
 def test_schema_declares_the_plugin_keys():
     plugin = SCHEMA["properties"]["schemes"]["items"]["oneOf"][1]["properties"]["plugin"]
     assert list(plugin["properties"]) == list(PLUGIN_KEYS)
+    assert plugin["required"] == [k for k, v in PLUGIN_KEYS.items() if v is None]
+    defaults = {k: v["default"] for k, v in plugin["properties"].items() if "default" in v}
+    assert defaults == {k: v for k, v in PLUGIN_KEYS.items() if v is not None}
 
 
 def test_example_is_labelled_and_hashed(project):
