@@ -7,15 +7,10 @@ import pytest
 from matplotlib.figure import Figure
 
 from reludeath.claims import CLAIM_COLUMNS
-from reludeath.practice import (
-    compare_schemes,
-    depth_below,
-    practice_claims,
-    practice_figure,
-    practice_markdown,
-    practice_schemes,
-)
-from reludeath.practice.summary import depth_table
+from reludeath.practice.claims import practice_claims
+from reludeath.practice.compare import compare_schemes, depth_below, practice_schemes
+from reludeath.practice.plots import practice_figure
+from reludeath.practice.summary import depth_table, practice_markdown
 from reludeath.stats import wilson_interval
 
 T = 1000

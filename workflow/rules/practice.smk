@@ -1,7 +1,7 @@
 # Initializations in practice (docs/science.md section 2, docs/plugins.md): the library
 # defaults, the folk small-positive-bias remedy and plug-ins, judged from the grid table
 # against iid. On when iid and at least one practice scheme or plug-in are configured.
-from reludeath.practice import practice_schemes
+from reludeath.practice.compare import practice_schemes
 
 PRACTICE = "iid" in SCHEMES and bool(practice_schemes(SCHEMES))
 PRACTICE_FIGURES = [

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from reludeath.io import atomic_path, log_to, write_table
-from reludeath.practice import practice_claims, practice_markdown
+from reludeath.practice.claims import practice_claims
+from reludeath.practice.summary import practice_markdown
 
 log_to(snakemake.log[0])
 

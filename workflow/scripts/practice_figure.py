@@ -10,7 +10,7 @@ import pandas as pd
 
 from reludeath.io import log_to
 from reludeath.plots import save_figure
-from reludeath.practice import practice_figure
+from reludeath.practice.plots import practice_figure
 
 log_to(snakemake.log[0])
 
