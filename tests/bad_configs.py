@@ -6,7 +6,10 @@ Each case overrides top-level keys of the default config/config.yaml; DELETE rem
 from __future__ import annotations
 
 DELETE = object()
-SCHEMES = "'iid', 'iid_bias', 'batchnorm', 'signflip', 'rai'"
+SCHEMES = (
+    "'iid', 'iid_bias', 'batchnorm', 'signflip', 'rai', 'uniform', 'torch_default', "
+    "'orthogonal', 'const_bias'"
+)
 OPEN_UNIT = "a number in the open interval (0, 1)"
 HALF_OPEN = "a number in the half-open interval [0, 1)"
 
@@ -39,8 +42,8 @@ BAD_CONFIGS = [
     (
         "bias-std-zero",
         {"schemes": ["iid", {"iid_bias": {"bias_std": 0}}]},
-        "'schemes[1]'",
-        "a mapping with keys iid_bias",
+        "'schemes[1].iid_bias.bias_std'",
+        "a number > 0",
     ),
     (
         "scheme-two-keys",

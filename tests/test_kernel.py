@@ -9,7 +9,13 @@ from reludeath import ShardSpec, get_scheme, kernel, simulate_shard
 from reludeath.simulate import draw_network
 
 
-@pytest.mark.parametrize("scheme", ["iid", "iid_bias", "signflip", "batchnorm", "rai"])
+@pytest.mark.parametrize(
+    "scheme",
+    [
+        *("iid", "iid_bias", "signflip", "batchnorm", "rai"),
+        *("uniform", "torch_default", "orthogonal", "const_bias"),
+    ],
+)
 @pytest.mark.parametrize("n, k, M", [(1, 6, 16), (3, 20, 50), (7, 40, 200)])
 def test_kernel_matches_reference(scheme, n, k, M):
     # Batch normalization is chaotic in depth: float32 rounding eventually moves a
@@ -62,10 +68,13 @@ def test_zero_bias_collapse_is_death():
     assert np.array_equal(out["collapsed"], out["alive_points"] == 0)
 
 
-@pytest.mark.parametrize("scheme", ["iid", "signflip"])
+@pytest.mark.parametrize(
+    "scheme", ["iid", "signflip", "uniform", "orthogonal", "torch_default", "const_bias"]
+)
 def test_float32_matches_float64_at_depth_ten_thousand(scheme):
     """Rescaling keeps float32 exact on alive/dead status at any depth (signflip
-    networks never die, so every one of their 10 000 layers is compared)."""
+    networks never die, so every one of their 10 000 layers is compared); the biased
+    torch_default and const_bias stay bounded, so float32 is exact there too."""
     n, k, T, M = 8, 10_000, 12, 256
     counts = {}
     for dtype in ("float32", "float64"):
@@ -73,7 +82,7 @@ def test_float32_matches_float64_at_depth_ten_thousand(scheme):
         counts[dtype] = table.column("alive_points").to_numpy()
         for name in ("sum_var", "mean_sq"):
             assert np.all(np.isfinite(table.column(name).to_numpy()))
-    depth_reached = 200 if scheme == "iid" else k
+    depth_reached = k if scheme == "signflip" else 200
     assert counts["float32"].reshape(T, k)[:, depth_reached - 1].max() > 0
     np.testing.assert_array_equal(counts["float32"], counts["float64"])
 

@@ -8,7 +8,9 @@ from reludeath import ShardSpec, simulate_shard
 DEEP = 10_000
 
 
-@pytest.mark.parametrize("scheme", ["iid", "batchnorm", "signflip", "rai"])
+@pytest.mark.parametrize(
+    "scheme", ["iid", "batchnorm", "signflip", "rai", "uniform", "torch_default", "orthogonal"]
+)
 @pytest.mark.parametrize("n", [1, 8])
 def test_depth_ten_thousand_is_finite(scheme, n):
     table = simulate_shard(ShardSpec(scheme, n, DEEP, networks=8, data_points=64, seed=11))

@@ -93,7 +93,8 @@ def test_rai_parameters():
         ({"networks": 2.5}, r"networks \(T\) must be an integer >= 1"),
         (
             {"scheme": "xavier"},
-            r"scheme must be one of \['batchnorm', 'iid', 'iid_bias', 'rai', 'signflip'\]",
+            r"scheme must be one of \['batchnorm', 'const_bias', 'iid', 'iid_bias', 'orthogonal', "
+            r"'rai', 'signflip', 'torch_default', 'uniform'\]",
         ),
         ({"seed": -1}, "seed must be an integer >= 0"),
         ({"options": (("weight_variance", math.nan),)}, "weight_variance must be a finite number"),

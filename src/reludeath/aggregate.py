@@ -3,14 +3,14 @@ and normalized-variance tables whose columns docs/outputs.md documents."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from reludeath.bounds import lower_bound, path_width, upper_bound, upper_bound_zero_bias
-from reludeath.schemes import IDENTITY_SCHEMES, get_scheme
+from reludeath.schemes import IDENTITY_SCHEMES, scheme_traits
 from reludeath.stats import wilson_interval
 
 __all__ = ["combine", "grid_table", "path_table", "summarize_shard", "variance_table"]
@@ -101,10 +101,16 @@ def _proportion(frame: pd.DataFrame, count: str, prefix: str) -> pd.DataFrame:
 
 
 def grid_table(
-    summary: pd.DataFrame, schemes: Sequence[str], widths: Sequence[int], depth: int
+    summary: pd.DataFrame,
+    schemes: Sequence[str],
+    widths: Sequence[int],
+    depth: int,
+    traits: Mapping[str, Mapping[str, bool]] | None = None,
 ) -> pd.DataFrame:
     """One row per (scheme, n, k <= depth): P(alive) with Wilson CI, living fractions,
-    collapse, the bounds, and whether the CI excludes a bound."""
+    collapse, the bounds, and whether the CI excludes a bound. `traits` gives a scheme's
+    {"has_bias", "sign_symmetric"} where its name alone does not (plug-ins: see
+    schemes.scheme_traits); built-in names are looked up."""
     keep = summary["scheme"].isin(schemes) & summary["n"].isin(widths) & (summary["k"] <= depth)
     frame = summary[keep].copy()
     missing = {(s, n) for s in schemes for n in widths} - set(
@@ -120,13 +126,16 @@ def grid_table(
     alive_points = frame["alive_networks"] * frame["data_points"]
     frame["living_fraction_alive"] = frame["alive_points"] / alive_points.where(alive_points > 0)
     frame["lower_bound"] = lower_bound(frame["n"], frame["k"])
-    biased = frame["scheme"].map(lambda name: get_scheme(name).has_bias).to_numpy(bool)
+    known = {name: scheme_traits(name) for name in schemes if name not in (traits or {})}
+    known.update(traits or {})
+    biased = frame["scheme"].map(lambda name: known[name]["has_bias"]).to_numpy(bool)
     frame["upper_bound"] = np.where(
         biased, upper_bound(frame["n"], frame["k"]), upper_bound_zero_bias(frame["n"], frame["k"])
     )
     frame["violates_lower"] = frame["p_alive_high"] < frame["lower_bound"]
     frame["violates_upper"] = frame["p_alive_low"] > frame["upper_bound"]
-    frame = _split_columns(frame)
+    identity = [name for name, trait in known.items() if trait["sign_symmetric"]]
+    frame = _split_columns(frame, identity)
     columns = [
         "scheme",
         "n",
@@ -167,7 +176,7 @@ SPLIT_COLUMNS = [
 ]
 
 
-def _split_columns(frame: pd.DataFrame) -> pd.DataFrame:
+def _split_columns(frame: pd.DataFrame, identity: Sequence[str] = IDENTITY_SCHEMES) -> pd.DataFrame:
     """sigma_k = split_networks / alive_networks(k-1) with Wilson bounds, deaths, and the
     split identity P/l = prod_{j<=k} (1 + sigma_j / (2^n - 1)) where it holds."""
     frame = frame.sort_values(["scheme", "n", "k"]).copy()
@@ -185,7 +194,7 @@ def _split_columns(frame: pd.DataFrame) -> pd.DataFrame:
     factor = 1 + frame["sigma"] / (np.exp2(frame["n"].astype(float)) - 1)
     frame["ratio_identity"] = factor.groupby([frame["scheme"], frame["n"]]).cumprod()
     frame.loc[factor.isna(), "ratio_identity"] = np.nan  # no network left to estimate sigma
-    frame.loc[~frame["scheme"].isin(IDENTITY_SCHEMES), "ratio_identity"] = np.nan
+    frame.loc[~frame["scheme"].isin(identity), "ratio_identity"] = np.nan
     return frame
 
 

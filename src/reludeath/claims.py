@@ -21,7 +21,8 @@ VERDICTS = ("holds", "fails", "partly", "undecided")
 
 CLAIM_COLUMNS = {
     "claim_id": "stable identifier, '<paper>.<claim>' (rr: Rister & Rubin, lu: Lu et al., "
-    "dy: Douglas & Yu, ar: Arnekvist et al.)",
+    "dy: Douglas & Yu, ar: Arnekvist et al., folk: practitioners' advice, practice: library "
+    "defaults against He)",
     "source": "paper, section, equation or figure the claim comes from",
     "claim": "the claim, quoted or paraphrased",
     "measured": "what this run measured, with its interval or test statistic",

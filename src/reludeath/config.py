@@ -83,6 +83,8 @@ def describe(schema: dict, plural: bool = False) -> str:
     if kind == "object":
         keys = ", ".join(schema.get("properties", {}))
         return f"{_NOUNS['object'][plural]} with keys {keys}"
+    if isinstance(kind, list):
+        return " or ".join(_NOUNS.get(k, ("a value", "values"))[plural] for k in kind)
     noun = _NOUNS.get(kind, ("a value", "values"))[plural]
     return f"{noun}{_range(schema)}"
 
@@ -122,6 +124,9 @@ def _explain(error: jsonschema.ValidationError) -> str:
         sub = error.schema["properties"][name]
         full = _key([*error.absolute_path, name])
         return f"missing key '{full}': required, {describe(sub)} ({sub.get('description', '')})"
+    inner = _branch_error(error)
+    if inner is not None:
+        return _explain(inner)
     allowed = describe(error.schema)
     if error.validator == "uniqueItems":
         seen, repeated = set(), []
@@ -136,6 +141,30 @@ def _explain(error: jsonschema.ValidationError) -> str:
         kind = _TYPE_NAMES.get(type(error.instance).__name__, type(error.instance).__name__)
         return f"{where} is {_show(error.instance)}, {kind}; allowed: {allowed}"
     return f"{where} is {_show(error.instance)}; allowed: {allowed}"
+
+
+_JSON_TYPES = {"object": dict, "string": str, "array": list, "boolean": bool}
+
+
+def _branch_error(error: jsonschema.ValidationError) -> jsonschema.ValidationError | None:
+    """For a oneOf whose value has the type of exactly one branch (a mapping among names and
+    mappings), that branch's deepest error below the value itself, which names the inner
+    key (e.g. 'schemes[2].plugin.colour'); else None."""
+    if error.validator != "oneOf" or not error.context:
+        return None
+    branches = [
+        index
+        for index, option in enumerate(error.validator_value)
+        if isinstance(error.instance, _JSON_TYPES.get(option.get("type"), ()))
+    ]
+    if len(branches) != 1:
+        return None
+    inner = [
+        e
+        for e in error.context
+        if e.relative_schema_path[0] == branches[0] and len(e.absolute_path) > len(error.path)
+    ]
+    return max(inner, key=lambda e: len(e.absolute_path)) if inner else None
 
 
 def _key(path) -> str:

@@ -3,14 +3,16 @@
 A scheme draws every layer's weights and biases for one network from numpy
 generators, and tells the kernel how to run them (plain, sign flipping or
 batch normalization; compacted and rescaled, or not). Adding a scheme means
-adding one class here and one line in ``SCHEMES``.
+adding one class here and one line in ``SCHEMES``; a user's own scheme comes in
+from a file as a :class:`Plugin` (docs/plugins.md), with no class to write.
 
 Random streams: each network has its own generators (see ``simulate``), one
 per kind of draw, and every draw is layer-major, so the first k layers of a
 deeper network are exactly those of a shallower one. iid, batchnorm and
-signflip draw from the same "normal" family: network t of width n sees the
-same standard-normal weights under all three, so scheme differences are
-paired comparisons (common random numbers).
+signflip (and const_bias, orthogonal) draw from the same "normal" family: network t
+of width n sees the same standard-normal numbers under all of them, so scheme
+differences are paired comparisons (common random numbers); uniform and
+torch_default share the "uniform" family likewise.
 """
 
 from __future__ import annotations
@@ -22,20 +24,28 @@ from typing import ClassVar
 
 import numpy as np
 
+from reludeath import plugin
 from reludeath.kernel.contract import PLANS, KernelSettings, Mode
 
 __all__ = [
     "IDENTITY_SCHEMES",
     "IID",
+    "PRACTICE_SCHEMES",
     "RAI",
     "SCHEMES",
     "BatchNorm",
+    "ConstBias",
     "IIDBias",
+    "Orthogonal",
+    "Plugin",
     "Scheme",
     "SignFlip",
+    "TorchDefault",
+    "Uniform",
     "configured_schemes",
     "get_scheme",
     "scheme_label",
+    "scheme_traits",
 ]
 
 
@@ -54,6 +64,9 @@ class Scheme:
     name: ClassVar[str]
     family: ClassVar[str] = "normal"
     mode: ClassVar[Mode] = Mode.PLAIN
+    # Rows (a_i, b_i) independent of the past and, given their values up to sign, with
+    # independent fair-coin signs: the split identity and the M = 1 oracle P = l hold.
+    sign_symmetric: ClassVar[bool] = False
 
     @property
     def has_bias(self) -> bool:
@@ -117,6 +130,7 @@ class IID(Scheme):
     """
 
     name: ClassVar[str] = "iid"
+    sign_symmetric: ClassVar[bool] = True
     weight_variance: float = 2.0
     bias_std: float = 0.0
 
@@ -220,22 +234,200 @@ class RAI(Scheme):
         return Parameters(np.ascontiguousarray(v[:, :, :n]), np.ascontiguousarray(v[:, :, n]))
 
 
-SCHEMES: dict[str, type[Scheme]] = {s.name: s for s in (IID, IIDBias, BatchNorm, SignFlip, RAI)}
+@dataclass(frozen=True)
+class Uniform(Scheme):
+    """Zero-bias uniform weights A_ij ~ U(-1, 1): Keras' Dense default (glorot_uniform
+    weights, zero biases); the bound a of U(-a, a) is irrelevant by positive homogeneity."""
+
+    name: ClassVar[str] = "uniform"
+    family: ClassVar[str] = "uniform"
+    sign_symmetric: ClassVar[bool] = True
+
+    def draw(
+        self,
+        streams: Sequence[np.random.Generator],
+        n: int,
+        depth: int,
+        weights_out: np.ndarray | None = None,
+    ) -> Parameters:
+        weights = streams[0].random((depth, n, n), dtype=np.float32)
+        weights *= 2
+        weights -= 1  # 2u - 1 is exact in float32
+        return Parameters(weights, np.zeros((0, n), np.float32))
 
 
-def get_scheme(name: str, **options: float) -> Scheme:
-    """The scheme called `name`, built with `options` (e.g. bias_std for iid)."""
+@dataclass(frozen=True)
+class TorchDefault(Scheme):
+    """PyTorch's nn.Linear default: A_ij and b_i all ~ U(-1/sqrt(n), 1/sqrt(n)) (fan-in n);
+    the biases have the scale of one weight, so unlike iid_bias they are not negligible.
+    The same uniform numbers as `uniform` for the weights (paired comparison)."""
+
+    name: ClassVar[str] = "torch_default"
+    family: ClassVar[str] = "uniform"
+    sign_symmetric: ClassVar[bool] = True
+
+    @property
+    def has_bias(self) -> bool:
+        return True
+
+    @property
+    def dtype(self) -> np.dtype:
+        """float32: q_{k+1} = q_k / 6 + 1 / (3n) contracts to a fixed point of order 1/n,
+        so activations stay bounded at any depth (docs/numerics.md)."""
+        return np.dtype(np.float32)
+
+    def draw(
+        self,
+        streams: Sequence[np.random.Generator],
+        n: int,
+        depth: int,
+        weights_out: np.ndarray | None = None,
+    ) -> Parameters:
+        bound = 1 / math.sqrt(n)
+        weights = (2 * streams[0].random((depth, n, n), dtype=np.float32) - 1) * bound
+        biases = (2 * streams[1].random((depth, n)) - 1) * bound
+        return Parameters(weights.astype(np.float64), biases)
+
+
+@dataclass(frozen=True)
+class Orthogonal(Scheme):
+    """Haar orthogonal weights, zero biases (torch.nn.init.orthogonal_, Saxe et al. 2014):
+    Q R = G Gaussian, Q's columns multiplied by sign(diag R) (Mezzadri 2007). D Q is Haar for
+    any diagonal sign matrix D, so the rows' signs are independent fair coins."""
+
+    name: ClassVar[str] = "orthogonal"
+    sign_symmetric: ClassVar[bool] = True
+
+    def draw(
+        self,
+        streams: Sequence[np.random.Generator],
+        n: int,
+        depth: int,
+        weights_out: np.ndarray | None = None,
+    ) -> Parameters:
+        return Parameters(
+            haar_orthogonal(streams[0], n, depth).astype(np.float32), np.zeros((0, n), np.float32)
+        )
+
+
+def haar_orthogonal(rng: np.random.Generator, n: int, count: int) -> np.ndarray:
+    """`count` independent Haar-distributed n x n orthogonal matrices, (count, n, n) float64:
+    Q from G = Q R (G standard Gaussian), columns times sign(diag R), which makes R's diagonal
+    positive and the factorization unique, hence Q Haar."""
+    q, r = np.linalg.qr(rng.standard_normal((count, n, n)))
+    signs = np.sign(np.diagonal(r, axis1=1, axis2=2))
+    signs[signs == 0] = 1
+    return q * signs[:, None, :]
+
+
+@dataclass(frozen=True)
+class ConstBias(IID):
+    """He weights N(0, 2/n) with every bias equal to `bias` (default 0.01): the folk advice
+    that a small positive bias keeps ReLU units alive (CS231n). Not sign-symmetric. The same
+    standard-normal weights as iid (paired comparison)."""
+
+    name: ClassVar[str] = "const_bias"
+    sign_symmetric: ClassVar[bool] = False
+    bias: float = 0.01
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not (isinstance(self.bias, (int, float)) and math.isfinite(self.bias)):
+            raise ValueError(f"bias must be a finite number, got {self.bias!r}")
+
+    @property
+    def has_bias(self) -> bool:
+        return self.bias != 0
+
+    @property
+    def dtype(self) -> np.dtype:
+        """float32 while weight_variance <= 2: q_k <= q_0 + k bias^2, as for iid_bias."""
+        return np.dtype(np.float32 if self.weight_variance <= 2 else np.float64)
+
+    def draw(
+        self,
+        streams: Sequence[np.random.Generator],
+        n: int,
+        depth: int,
+        weights_out: np.ndarray | None = None,
+    ) -> Parameters:
+        if not self.has_bias:
+            return Scheme.draw(self, streams, n, depth, weights_out)
+        base = Scheme.draw(self, streams, n, depth)
+        weights = base.weights.astype(np.float64) * math.sqrt(self.weight_variance / n)
+        return Parameters(weights, np.full((depth, n), float(self.bias)))
+
+
+@dataclass(frozen=True)
+class Plugin(Scheme):
+    """A user's scheme: `function` of the file `path` (relative to the working directory)
+    draws (weights (depth, n, n), biases (depth, n)) from one generator (docs/plugins.md).
+    `sha256` is the file's content hash: a plug-in's shards follow its file's content."""
+
+    name: ClassVar[str] = plugin.PREFIX
+    family: ClassVar[str] = plugin.PREFIX
+    path: str = ""
+    function: str = ""
+    sign_symmetric: bool = False  # type: ignore[misc]  # declared by the user
+    bias: bool = True
+    options: tuple[tuple[str, object], ...] = ()
+    sha256: str = ""
+
+    @property
+    def has_bias(self) -> bool:
+        return bool(self.bias)
+
+    def draw(
+        self,
+        streams: Sequence[np.random.Generator],
+        n: int,
+        depth: int,
+        weights_out: np.ndarray | None = None,
+    ) -> Parameters:
+        function = plugin.load_function(self.path, self.function, self.sha256)
+        weights, biases = plugin.checked_draw(
+            function, streams[0], n, depth, dict(self.options), self.bias
+        )
+        if not self.has_bias:
+            return Parameters(weights.astype(np.float32), np.zeros((0, n), np.float32))
+        return Parameters(weights, biases)
+
+
+SCHEMES: dict[str, type[Scheme]] = {
+    s.name: s
+    for s in (IID, IIDBias, BatchNorm, SignFlip, RAI, Uniform, TorchDefault, Orthogonal, ConstBias)
+}
+
+# The initializations practitioners use (docs/science.md section 2; the practice family).
+PRACTICE_SCHEMES = ("uniform", "torch_default", "orthogonal", "const_bias")
+
+
+def get_scheme(name: str, **options: object) -> Scheme:
+    """The scheme called `name`, built with `options` (e.g. bias_std for iid); a plug-in's
+    name is its label 'plugin-<file>-<function>' and its options are the entry's."""
+    if name.startswith(plugin.PREFIX + "-"):
+        return Plugin(**options)
     if name not in SCHEMES:
         raise ValueError(f"scheme must be one of {sorted(SCHEMES)}, got {name!r}")
     return SCHEMES[name](**options)
 
 
-# Schemes whose rows are independent of the past and sign-symmetric, so that the split
-# identity P/l = prod_j (1 + sigma_j / (2^n - 1)) holds exactly (docs/science.md).
-IDENTITY_SCHEMES = ("iid", "iid_bias")
+def scheme_traits(name: str, options: dict | None = None) -> dict[str, bool]:
+    """{"has_bias", "sign_symmetric"} of a configured scheme: what the grid table needs to
+    pick the upper bound and apply the split identity (plain data, for workflow params)."""
+    scheme = get_scheme(name, **(options or {}))
+    return {"has_bias": scheme.has_bias, "sign_symmetric": bool(scheme.sign_symmetric)}
+
+
+# Built-in schemes whose rows are independent of the past and sign-symmetric, so that the
+# split identity P/l = prod_j (1 + sigma_j / (2^n - 1)) holds exactly (docs/science.md).
+IDENTITY_SCHEMES = tuple(name for name, scheme in SCHEMES.items() if scheme.sign_symmetric)
 
 # Options a configuration may set per scheme, with their defaults.
-CONFIG_OPTIONS: dict[str, dict[str, float]] = {"iid_bias": {"bias_std": 1.0}}
+CONFIG_OPTIONS: dict[str, dict[str, float]] = {
+    "iid_bias": {"bias_std": 1.0},
+    "const_bias": {"bias": 0.01},
+}
 
 
 def scheme_label(name: str, options: dict[str, float]) -> str:
@@ -244,18 +436,30 @@ def scheme_label(name: str, options: dict[str, float]) -> str:
     return name + "".join(f"-{key}{float(options[key]):g}" for key in sorted(options))
 
 
-def configured_schemes(items: list) -> dict[str, tuple[dict[str, float], str]]:
-    """{name: (options, label)} from the config's `schemes` list, whose items are names or
-    one-key mappings {name: {option: value}}; each name may appear once. Options left out
-    take their defaults (CONFIG_OPTIONS), so `iid_bias` alone means bias_std = 1."""
-    out: dict[str, tuple[dict[str, float], str]] = {}
-    for item in items:
+def configured_schemes(items: list) -> dict[str, tuple[dict, str]]:
+    """{name: (options, label)} from the config's `schemes` list, whose items are names,
+    one-key mappings {name: {option: value}} or plug-ins {plugin: {path: ..., ...}}; each
+    name may appear once. Options left out take their defaults (CONFIG_OPTIONS), so
+    `iid_bias` alone means bias_std = 1. A plug-in's name and label are both
+    'plugin-<file>-<function>' and its options carry its file's content hash."""
+    out: dict[str, tuple[dict, str]] = {}
+    for index, item in enumerate(items):
         if isinstance(item, dict):
             if len(item) != 1:
                 raise ValueError(f"a scheme with options is a one-key mapping, got {item!r}")
             ((name, given),) = item.items()
         else:
             name, given = item, {}
+        if name == plugin.PREFIX:
+            label, options = plugin.plugin_entry(given, f"schemes[{index}].plugin")
+            if label in out:
+                raise ValueError(
+                    f"schemes[{index}].plugin: a second plug-in with the label {label!r} "
+                    "(same file name and function); rename the file or the function"
+                )
+            get_scheme(label, **options)  # validates
+            out[label] = (options, label)
+            continue
         if name in out:
             raise ValueError(f"scheme {name!r} appears twice in 'schemes'; name each scheme once")
         options = {**CONFIG_OPTIONS.get(name, {}), **(given or {})}

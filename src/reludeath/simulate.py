@@ -77,10 +77,10 @@ class ShardSpec:
     first_network: int = 0
     shared_data: bool = False
     dtype: str | None = None  # None: the scheme's own (float32 without bias)
-    options: tuple[tuple[str, float], ...] = field(default=())
+    options: tuple[tuple[str, object], ...] = field(default=())  # numbers; a plug-in's entry
 
     def __post_init__(self) -> None:
-        if self.scheme not in SCHEMES:
+        if not isinstance(self.scheme, str):
             raise ValueError(f"scheme must be one of {sorted(SCHEMES)}, got {self.scheme!r}")
         positive_int("width (n)", self.width, maximum=64)
         positive_int("depth (k)", self.depth)
@@ -96,7 +96,7 @@ class ShardSpec:
             raise ValueError(f"first_network must be an integer >= 0, got {self.first_network!r}")
         if self.dtype not in (None, "float32", "float64"):
             raise ValueError(f"dtype must be one of None, 'float32', 'float64', got {self.dtype!r}")
-        get_scheme(self.scheme, **dict(self.options))  # validates the options
+        get_scheme(self.scheme, **dict(self.options))  # validates the name and options
 
     @property
     def scheme_object(self) -> Scheme:

@@ -33,6 +33,7 @@ rule aggregate_grid:
         "../envs/reludeath.yaml"
     params:
         schemes=SCHEMES,
+        traits=SCHEME_TRAITS,
         widths=WIDTHS,
         depth=config["depth"],
     script:

@@ -8,7 +8,7 @@ from snakemake.utils import min_version
 
 from reludeath.aggregate import path_widths
 from reludeath.config import ConfigError, check_config, typed_leaves
-from reludeath.schemes import configured_schemes
+from reludeath.schemes import configured_schemes, scheme_traits
 
 min_version("9.0")
 
@@ -35,6 +35,10 @@ except ValueError as error:
     raise WorkflowError(f"'schemes': {error}\nSee config/README.md.") from None
 SCHEMES = list(SCHEME_CONFIG)
 SCHEME_LABELS = {name: label for name, (_, label) in SCHEME_CONFIG.items()}
+# {name: {"has_bias", "sign_symmetric"}}: what the grid table needs of each scheme.
+SCHEME_TRAITS = {
+    name: scheme_traits(name, options) for name, (options, _) in SCHEME_CONFIG.items()
+}
 WIDTHS = sorted(config["widths"])
 PATH = config["path"]
 FIGURES_CONFIG = config["figures"]

@@ -15,7 +15,9 @@ from reludeath.io import log_to, write_table
 log_to(snakemake.log[0])
 
 params = snakemake.params
-grid = grid_table(pd.read_parquet(snakemake.input[0]), params.schemes, params.widths, params.depth)
+grid = grid_table(
+    pd.read_parquet(snakemake.input[0]), params.schemes, params.widths, params.depth, params.traits
+)
 write_table(grid, snakemake.output[0], {"version": __version__, "table": "grid"})
 logging.info(
     "%d cells, %d violate a bound", len(grid), (grid.violates_lower | grid.violates_upper).sum()

@@ -1,0 +1,61 @@
+# Initializations in practice (docs/science.md section 2, docs/plugins.md): the library
+# defaults, the folk small-positive-bias remedy and plug-ins, judged from the grid table
+# against iid. On when iid and at least one practice scheme or plug-in are configured.
+from reludeath.practice.compare import practice_schemes
+
+PRACTICE = "iid" in SCHEMES and bool(practice_schemes(SCHEMES))
+PRACTICE_FIGURES = [
+    f"results/figures/practice.{ext}" for ext in FIGURES_CONFIG["formats"]
+]
+
+
+rule plot_practice:
+    input:
+        grid="results/aggregate/grid.parquet",
+    output:
+        [
+            report(
+                path,
+                caption="../report/practice.rst",
+                category="Initializations in practice",
+            )
+            for path in PRACTICE_FIGURES
+        ],
+    log:
+        "results/logs/plot_practice.log",
+    benchmark:
+        "results/benchmarks/plot_practice.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    params:
+        dpi=FIGURES_CONFIG["dpi"],
+    script:
+        "../scripts/practice_figure.py"
+
+
+rule practice_claims:
+    input:
+        grid="results/aggregate/grid.parquet",
+    output:
+        claims="results/practice/claims.parquet",
+        summary="results/practice/summary.md",
+    log:
+        "results/logs/practice_claims.log",
+    benchmark:
+        "results/benchmarks/practice_claims.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    params:
+        evidence=["results/aggregate/grid.parquet", *PRACTICE_FIGURES],
+    script:
+        "../scripts/practice_claims.py"
+
+
+if PRACTICE:
+    FAMILY_TARGETS += [
+        *PRACTICE_FIGURES,
+        "results/practice/claims.parquet",
+        "results/practice/summary.md",
+    ]
+    CLAIM_TABLES += ["results/practice/claims.parquet"]
+    SUMMARY_SECTIONS += ["results/practice/summary.md"]
