@@ -23,7 +23,8 @@ def checked_config():
     """The config with defaults filled in; any problem stops the run before a job starts.
 
     Used as a module, `config` is what the consumer passed (`config: config`, or a
-    sub-mapping such as `config["reludeath"]`): it is checked and completed the same way."""
+    sub-mapping such as `config["reludeath"]`): it is checked and completed the same way.
+    """
     for key in workflow.config_settings.config:  # --config key=value, read as YAML
         if key in config:
             config[key] = typed_leaves(config[key])
