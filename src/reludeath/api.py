@@ -1,7 +1,7 @@
 """The study's answers as functions: how wide, the bounds, a quick simulation, the ledger.
 
 These are what the ``reludeath`` command prints (reludeath/cli.py); each checks its
-arguments and raises BadInput (a ValueError) naming the argument and what it allows.
+arguments and raises InputError (a ValueError) naming the argument and what it allows.
 
     >>> from reludeath import width_for, bounds_at
     >>> width_for(depth=100, p=0.9, results=None).width_bound
@@ -23,8 +23,8 @@ import pandas as pd
 from reludeath.bounds import lower_bound, path_width, upper_bound, upper_bound_zero_bias
 
 __all__ = [
-    "BadInput",
     "Estimate",
+    "InputError",
     "Interval",
     "WidthAnswer",
     "bounds_at",
@@ -44,7 +44,7 @@ _ROWS_PER_BATCH = 1 << 21  # (network, layer) rows
 _MAX_WEIGHT_BYTES = 1 << 30  # one network's weights
 
 
-class BadInput(ValueError):
+class InputError(ValueError):
     """An argument outside what it allows; the message names it and what it allows."""
 
 
@@ -91,26 +91,26 @@ class WidthAnswer:
 
 
 def check_positive_int(name: str, value: object) -> int:
-    """`value` as an int >= 1; BadInput naming `name` otherwise. Integral floats pass."""
+    """`value` as an int >= 1; InputError naming `name` otherwise. Integral floats pass."""
     if isinstance(value, bool):
-        raise BadInput(f"{name} must be a positive integer, got {value!r}")
+        raise InputError(f"{name} must be a positive integer, got {value!r}")
     if isinstance(value, (float, np.floating)) and math.isfinite(value) and value.is_integer():
         value = int(value)
     if not isinstance(value, (int, np.integer)) or value < 1:
-        raise BadInput(f"{name} must be a positive integer, got {value!r}")
+        raise InputError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
 
 
 def check_probability(name: str, value: object) -> float:
-    """`value` as a float in the open interval (0, 1); BadInput naming `name` otherwise."""
+    """`value` as a float in the open interval (0, 1); InputError naming `name` otherwise."""
     try:
         p = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise BadInput(
+        raise InputError(
             f"{name} must be a number in the open interval (0, 1), got {value!r}"
         ) from None
     if not 0 < p < 1:
-        raise BadInput(f"{name} must be a number in the open interval (0, 1), got {value!r}")
+        raise InputError(f"{name} must be a number in the open interval (0, 1), got {value!r}")
     return p
 
 
@@ -283,13 +283,13 @@ def estimate(
     data_points = check_positive_int("data_points", data_points)
     threads = check_positive_int("threads", threads)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise BadInput(f"seed must be an integer >= 0, got {seed!r}")
+        raise InputError(f"seed must be an integer >= 0, got {seed!r}")
     if scheme not in SCHEMES:
-        raise BadInput(f"scheme must be one of {', '.join(sorted(SCHEMES))}, got {scheme!r}")
+        raise InputError(f"scheme must be one of {', '.join(sorted(SCHEMES))}, got {scheme!r}")
     if n > 64:
-        raise BadInput(f"n must be a positive integer up to 64 (the kernel's limit), got {n}")
+        raise InputError(f"n must be a positive integer up to 64 (the kernel's limit), got {n}")
     if 8 * k * n * (n + 1) > _MAX_WEIGHT_BYTES:
-        raise BadInput(f"k = {k} at n = {n} needs over 1 GiB of weights per network; lower k")
+        raise InputError(f"k = {k} at n = {n} needs over 1 GiB of weights per network; lower k")
     alive = np.empty(networks, np.int64)
     collapsed = np.empty(networks, bool)
     batches = _batches(networks, k)

@@ -19,7 +19,7 @@ import textwrap
 from collections.abc import Sequence
 
 from reludeath import __version__
-from reludeath.api import BadInput
+from reludeath.api import InputError
 
 __all__ = ["main"]
 
@@ -276,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as error:
         print(f"reludeath {args.command}: error: {error}", file=sys.stderr)
         return 2
-    except (BadInput, FileNotFoundError) as error:
+    except (InputError, FileNotFoundError) as error:
         print(f"reludeath {args.command}: error: {error}", file=sys.stderr)
         return 2
 
