@@ -236,3 +236,11 @@ def test_the_console_module_runs_without_a_traceback():
     )
     assert result.returncode == 2
     assert result.stderr.startswith("reludeath width: error: argument --p") and not result.stdout
+
+
+def test_the_documented_examples():
+    import doctest
+
+    import reludeath.api
+
+    assert doctest.testmod(reludeath.api).failed == 0

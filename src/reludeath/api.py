@@ -7,7 +7,7 @@ arguments and raises InputError (a ValueError) naming the argument and what it a
     >>> width_for(depth=100, p=0.9, results=None).width_bound
     10
     >>> round(bounds_at(n=4, k=10)["lower"], 4)
-    0.5244
+    0.5245
 """
 
 from __future__ import annotations
