@@ -75,7 +75,7 @@ def test_markdown_subset():
         [
             "# reludeath: summary",
             "",
-            "Some **bold** and `code` text",
+            "Some **bold** and `code **not bold**` text, (tau0 n**a)**gamma",
             "over two lines.",
             "",
             "## Claims",
@@ -90,7 +90,10 @@ def test_markdown_subset():
     )
     html = markdown_html(text)
     assert "<h1>reludeath: summary</h1>" in html and "<h2>Claims</h2>" in html
-    assert "<p>Some <strong>bold</strong> and <code>code</code> text over two lines.</p>" in html
+    assert (
+        "<p>Some <strong>bold</strong> and <code>code **not bold**</code> text, "
+        "(tau0 n**a)**gamma over two lines.</p>"
+    ) in html
     assert html.count("<li>") == 2 and "a | b continued</li>" in html
     assert "3 &lt; 4" in html
     assert re.search(r'<span class="badge"[^>]*>holds</span>', html)  # a bold verdict

@@ -117,19 +117,24 @@ def counts_line(table: pd.DataFrame) -> str:
     return ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts.get(v, 0))
 
 
-_INLINE = [
-    (re.compile(r"`([^`]+)`"), r"<code>\1</code>"),
-    (re.compile(r"\*\*(.+?)\*\*"), r"<strong>\1</strong>"),
-]
+# **bold**: not inside a word, so a power written n**a**b in a formula stays as it is.
+_BOLD = re.compile(r"(?<![\w*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])")
+_CODE = re.compile(r"`([^`]+)`")
 _VERDICT_WORD = re.compile(r"<strong>(" + "|".join(VERDICTS) + r")</strong>")
 
 
 def _inline(text: str) -> str:
-    """Escape, then `code` and **bold**; a bold verdict word becomes its badge."""
-    out = html.escape(text, quote=False)
-    for pattern, replacement in _INLINE:
-        out = pattern.sub(replacement, out)
-    return _VERDICT_WORD.sub(lambda m: _badge(m.group(1)), out)
+    """Escape, then `code` (taken literally) and **bold**; a bold verdict word becomes its
+    badge."""
+    out, last = [], 0
+    for match in _CODE.finditer(text):
+        out.append(
+            _BOLD.sub(r"<strong>\1</strong>", html.escape(text[last : match.start()], False))
+        )
+        out.append(f"<code>{html.escape(match.group(1), quote=False)}</code>")
+        last = match.end()
+    out.append(_BOLD.sub(r"<strong>\1</strong>", html.escape(text[last:], quote=False)))
+    return _VERDICT_WORD.sub(lambda m: _badge(m.group(1)), "".join(out))
 
 
 def _cells(line: str) -> list[str]:
