@@ -117,8 +117,9 @@ def counts_line(table: pd.DataFrame) -> str:
     return ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts.get(v, 0))
 
 
-# **bold**: not inside a word, so a power written n**a**b in a formula stays as it is.
-_BOLD = re.compile(r"(?<![\w*])\*\*(?=\S)(.+?)(?<=\S)\*\*(?![\w*])")
+# **bold**: opened after a space or bracket and closed before one or punctuation, so a power
+# written (tau0 * n**a))**gamma in a formula stays as it is.
+_BOLD = re.compile(r"(?:^|(?<=[\s(\[]))\*\*(?=\S)(.+?)(?<=\S)\*\*(?=$|[\s.,;:!?)\]])")
 _CODE = re.compile(r"`([^`]+)`")
 _VERDICT_WORD = re.compile(r"<strong>(" + "|".join(VERDICTS) + r")</strong>")
 
