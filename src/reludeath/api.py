@@ -76,8 +76,13 @@ class WidthAnswer:
         """{depth, p, width_bound, width_measured, p_at_width_bound, p_at_width_measured, c};
         each p_at_* is {estimate, low, high} or None."""
 
+        def number(value: float | None) -> float | None:
+            return value if value is None or math.isfinite(value) else None  # JSON has no NaN
+
         def interval(value: Interval | None) -> dict | None:
-            return None if value is None else asdict(value)
+            if value is None or not math.isfinite(value.estimate):
+                return None
+            return {key: number(v) for key, v in asdict(value).items()}
 
         return {
             "depth": self.depth,
@@ -86,7 +91,7 @@ class WidthAnswer:
             "width_measured": self.width_measured,
             "p_at_width_bound": interval(self.p_at_width_bound),
             "p_at_width_measured": interval(self.p_at_width_measured),
-            "c": self.c,
+            "c": number(self.c),
         }
 
 
