@@ -1,5 +1,6 @@
 # reludeath: ReLU network death at random initialization (Rister & Rubin), end to end.
-# Run with `snakemake --cores all`; see README.md and config/README.md.
+# Run with `snakemake --cores all`; see README.md and config/README.md. Also usable as a
+# Snakemake module from another workflow (README.md, "Use it in your own workflow").
 
 
 configfile: "config/config.yaml"
@@ -30,6 +31,8 @@ rule all:
         "results/variance/assumption.json",
         "results/fit/convergence.json",
         figure_files(),
+        "results/claims.html",
+        "results/summary.html",
         "results/summary.md",
         "results/claims.md",
         FAMILY_TARGETS,

@@ -17,6 +17,10 @@ except PackageNotFoundError:  # running from a source tree without installing
 
 # Public name -> the module that defines it.
 _LAZY = {
+    "bounds_at": "api",
+    "estimate": "api",
+    "read_claims": "api",
+    "width_for": "api",
     "lower_bound": "bounds",
     "path_width": "bounds",
     "upper_bound": "bounds",

@@ -15,14 +15,32 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-__all__ = ["CLAIM_COLUMNS", "VERDICTS", "Claim", "claims_markdown", "claims_table", "judge"]
+__all__ = [
+    "CLAIM_COLUMNS",
+    "PAPERS",
+    "VERDICTS",
+    "Claim",
+    "claims_markdown",
+    "claims_table",
+    "judge",
+]
 
 VERDICTS = ("holds", "fails", "partly", "undecided")
 
+# Claim id prefix -> the paper its claims come from (pages group the ledger by it).
+PAPERS = {
+    "rr": "Rister & Rubin",
+    "lu": "Lu et al.",
+    "dy": "Douglas & Yu",
+    "ar": "Arnekvist et al.",
+    "folk": "Practitioners' advice",
+    "practice": "Library defaults against He",
+}
+
 CLAIM_COLUMNS = {
-    "claim_id": "stable identifier, '<paper>.<claim>' (rr: Rister & Rubin, lu: Lu et al., "
-    "dy: Douglas & Yu, ar: Arnekvist et al., folk: practitioners' advice, practice: library "
-    "defaults against He)",
+    "claim_id": "stable identifier, '<paper>.<claim>' ("
+    + ", ".join(f"{prefix}: {paper}" for prefix, paper in PAPERS.items())
+    + ")",
     "source": "paper, section, equation or figure the claim comes from",
     "claim": "the claim, quoted or paraphrased",
     "measured": "what this run measured, with its interval or test statistic",

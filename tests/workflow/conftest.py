@@ -132,6 +132,8 @@ RESULT_TEXTS = (
     "results/fit/convergence.json",
     "results/summary.md",
     "results/claims.md",
+    "results/claims.html",
+    "results/summary.html",
 )
 
 

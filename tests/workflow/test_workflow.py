@@ -30,8 +30,18 @@ def test_every_output_exists(tiny_run):
         "results/fit/split_bootstrap.parquet",
         "results/claims.parquet",
         "results/claims.md",
+        "results/claims.html",
+        "results/summary.html",
     ):
         assert (tiny_run / name).stat().st_size > 0, name
+
+
+def test_the_report_pages_hold_every_claim(tiny_run):
+    claims = pd.read_parquet(tiny_run / "results/claims.parquet")
+    page = (tiny_run / "results/claims.html").read_text()
+    assert all(f"<code>{claim_id}</code>" in page for claim_id in claims["claim_id"])
+    summary = (tiny_run / "results/summary.html").read_text()
+    assert "<h1>reludeath: summary</h1>" in summary and "<table>" in summary
 
 
 def test_grid_matches_oracles(tiny_run):

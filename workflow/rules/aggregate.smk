@@ -20,11 +20,7 @@ rule aggregate_grid:
     input:
         "results/aggregate/cells.parquet",
     output:
-        report(
-            "results/aggregate/grid.parquet",
-            caption="../report/grid.rst",
-            category="Tables",
-        ),
+        "results/aggregate/grid.parquet",
     log:
         "results/logs/aggregate_grid.log",
     benchmark:
@@ -44,11 +40,7 @@ rule aggregate_path:
     input:
         "results/aggregate/cells.parquet",
     output:
-        report(
-            "results/aggregate/path.parquet",
-            caption="../report/path.rst",
-            category="Tables",
-        ),
+        "results/aggregate/path.parquet",
     log:
         "results/logs/aggregate_path.log",
     benchmark:

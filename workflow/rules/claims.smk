@@ -26,12 +26,10 @@ rule collect_claims:
         # Read when the DAG is built, so families included after this file count too.
         lambda wildcards: CLAIM_TABLES,
     output:
-        table=report(
-            "results/claims.parquet", caption="../report/claims.rst", category="Claims"
-        ),
-        markdown=report(
-            "results/claims.md", caption="../report/claims.rst", category="Claims"
-        ),
+        table="results/claims.parquet",
+        markdown="results/claims.md",
+        # The report's first entry: the ledger as a self-contained page.
+        html=reported("results/claims.html", "claims"),
     log:
         "results/logs/collect_claims.log",
     benchmark:

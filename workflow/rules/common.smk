@@ -8,18 +8,27 @@ from snakemake.utils import min_version
 
 from reludeath.aggregate import path_widths
 from reludeath.config import ConfigError, check_config, typed_leaves
+from reludeath.report_layout import report_entry
 from reludeath.schemes import configured_schemes, scheme_traits
 
 min_version("9.0")
 
 
+# The workflow's own files are found from this file (workflow.source_path), never from the
+# working directory or workflow.basedir: used as a module, basedir is the consumer's.
+SCHEMA_FILE = workflow.source_path("../schemas/config.schema.yaml")
+
+
 def checked_config():
-    """The config with defaults filled in; any problem stops the run before a job starts."""
+    """The config with defaults filled in; any problem stops the run before a job starts.
+
+    Used as a module, `config` is what the consumer passed (`config: config`, or a
+    sub-mapping such as `config["reludeath"]`): it is checked and completed the same way.
+    """
     for key in workflow.config_settings.config:  # --config key=value, read as YAML
-        config[key] = typed_leaves(config[key])
-    schema = yaml.safe_load(
-        Path(workflow.basedir, "workflow/schemas/config.schema.yaml").read_text()
-    )
+        if key in config:
+            config[key] = typed_leaves(config[key])
+    schema = yaml.safe_load(Path(SCHEMA_FILE).read_text())
     try:
         return check_config(config, schema)
     except ConfigError as error:
@@ -128,3 +137,27 @@ TABLES = {
     "convergence": "results/fit/convergence.parquet",
     "split": "results/fit/split_bootstrap.parquet",
 }
+
+
+def reported(path, name, extension=None):
+    """`path` flagged for the report, placed (category, subcategory, labels, caption) as
+    reludeath.report_layout.LAYOUT says for `name`; a name it lacks stops the parse.
+    Called from the files in workflow/rules/, so captions are ../report/<caption>."""
+    try:
+        entry = report_entry(name, extension)
+    except KeyError as error:
+        raise WorkflowError(error.args[0]) from None
+    return report(
+        path,
+        caption=f"../report/{entry.caption}",
+        category=entry.category,
+        subcategory=entry.subcategory,
+        labels=entry.labels,
+    )
+
+
+def reported_figure(directory, name, ext):
+    """A figure file {directory}/{name}.{ext} for the report; a 'format' label only when
+    figures are written in several formats."""
+    several = len(FIGURES_CONFIG["formats"]) > 1
+    return reported(f"{directory}/{name}.{ext}", name, ext if several else None)

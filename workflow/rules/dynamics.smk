@@ -42,11 +42,7 @@ if DYN_PLOTTED:
             },
         output:
             [
-                report(
-                    f"{DYN_DIR}/figures/{name}.{ext}",
-                    caption=f"../report/dynamics/{name}.rst",
-                    category="Beyond initialization",
-                )
+                reported_figure(f"{DYN_DIR}/figures", name, ext)
                 for name in DYN_PLOTTED
                 for ext in FIGURES_CONFIG["formats"]
             ],

@@ -6,11 +6,7 @@ rule check_variance_assumption:
         "results/aggregate/cells.parquet",
     output:
         table="results/variance/normalized_variance.parquet",
-        verdict=report(
-            "results/variance/assumption.json",
-            caption="../report/assumption.rst",
-            category="Fits",
-        ),
+        verdict="results/variance/assumption.json",
     log:
         "results/logs/check_variance_assumption.log",
     benchmark:
@@ -51,11 +47,7 @@ rule fit_convergence:
         cells="results/aggregate/cells.parquet",
         split="results/fit/split_bootstrap.parquet",
     output:
-        fit=report(
-            "results/fit/convergence.json",
-            caption="../report/convergence.rst",
-            category="Fits",
-        ),
+        fit="results/fit/convergence.json",
         table="results/fit/convergence.parquet",
     log:
         "results/logs/fit_convergence.log",

@@ -9,11 +9,7 @@ for figure_name, figure_tables in FIGURES.items():
             **{table: TABLES[table] for table in figure_tables},
         output:
             [
-                report(
-                    f"results/figures/{figure_name}.{ext}",
-                    caption=f"../report/{figure_name}.rst",
-                    category="Figures",
-                )
+                reported_figure("results/figures", figure_name, ext)
                 for ext in FIGURES_CONFIG["formats"]
             ],
         log:

@@ -14,12 +14,8 @@ rule plot_practice:
         grid="results/aggregate/grid.parquet",
     output:
         [
-            report(
-                path,
-                caption="../report/practice.rst",
-                category="Initializations in practice",
-            )
-            for path in PRACTICE_FIGURES
+            reported_figure("results/figures", "practice", ext)
+            for ext in FIGURES_CONFIG["formats"]
         ],
     log:
         "results/logs/plot_practice.log",

@@ -9,9 +9,9 @@ rule write_summary:
         claims="results/claims/grid.parquet",
         sections=SUMMARY_SECTIONS,
     output:
-        report(
-            "results/summary.md", caption="../report/summary.rst", category="Summary"
-        ),
+        markdown="results/summary.md",
+        # The report's second entry: the summary as a self-contained page.
+        html=reported("results/summary.html", "summary"),
     log:
         "results/logs/write_summary.log",
     benchmark:

@@ -42,11 +42,7 @@ rule plot_variants:
         **{variant: f"results/variants/{variant}.parquet" for variant in VARIANTS},
     output:
         [
-            report(
-                f"results/figures/variants_{variant}.{ext}",
-                caption=f"../report/variants_{variant}.rst",
-                category="Architecture variants",
-            )
+            reported_figure("results/figures", f"variants_{variant}", ext)
             for variant in VARIANTS
             for ext in FIGURES_CONFIG["formats"]
         ],

@@ -5,6 +5,7 @@ from reludeath.threads import limit_threads
 limit_threads(snakemake.threads)
 
 import logging
+from pathlib import Path
 
 import pandas as pd
 
@@ -15,10 +16,11 @@ from reludeath.plots import save_figure
 log_to(snakemake.log[0])
 
 tables = {name: pd.read_parquet(path) for name, path in snakemake.input.items()}
+# The output paths as Snakemake gives them (a module's prefix: included), by file name.
+outputs = {Path(path).name: path for path in snakemake.output}
 for figure, needs in snakemake.params.figures.items():
     fig = plots.draw(figure, {name: tables[name] for name in needs}, snakemake.params.section)
     for ext in snakemake.params.formats:
-        path = f"results/dynamics/figures/{figure}.{ext}"
-        assert path in snakemake.output, path
+        path = outputs[f"{figure}.{ext}"]
         save_figure(fig, path, dpi=snakemake.params.dpi)
         logging.info("wrote %s", path)

@@ -1,4 +1,4 @@
-"""Write results/summary.md: the headline numbers of the run."""
+"""Write the summary, the headline numbers of the run, as Markdown and as an HTML page."""
 
 from reludeath.threads import limit_threads
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from reludeath.io import atomic_path, log_to
+from reludeath.pages import summary_html
 from reludeath.summary import summary_markdown
 
 log_to(snakemake.log[0])
@@ -23,6 +24,8 @@ text = summary_markdown(
 )
 for section in snakemake.input.sections:  # other families' sections, in registration order
     text += "\n" + Path(section).read_text()
-with atomic_path(snakemake.output[0]) as tmp:
+with atomic_path(snakemake.output.markdown) as tmp:
     tmp.write_text(text)
-logging.info("wrote %s", snakemake.output[0])
+with atomic_path(snakemake.output.html) as tmp:
+    tmp.write_text(summary_html(text))
+logging.info("wrote %s and %s", snakemake.output.markdown, snakemake.output.html)
