@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from reludeath.dynamics import experiment_seed, lms, momentum, regression
+from reludeath.dynamics import experiment_generator, experiment_seed, lms, momentum, regression
 from reludeath.stats import wilson_interval
 
 __all__ = [
@@ -91,7 +91,7 @@ def dy_act_init(cfg: dict, seed: int) -> pd.DataFrame:
     """DY-0: activation probability per layer at initialization, against E[alpha_(k-1)] / 2."""
     rows = []
     for n in cfg["widths"]:
-        rng = np.random.default_rng(experiment_seed(seed, "dy", "act_init", n))
+        rng = experiment_generator(seed, "dy", "act_init", n)
         act, alpha_prev = lms.activation_at_init(
             n, cfg["depth"], cfg["networks"], cfg["data_points"], rng
         )
@@ -243,13 +243,13 @@ def ar_regression(ar: dict, seed: int) -> pd.DataFrame:
     rows = []
     for rep in range(cfg["seeds"]):
         x, y_star = regression.synthetic_data(
-            cfg["n_in"], cfg["n_train"], np.random.default_rng(experiment_seed(seed, "ar_g", rep))
+            cfg["n_in"], cfg["n_train"], experiment_generator(seed, "ar_g", rep)
         )
         for optimizer in cfg["optimizers"]:
             lr = cfg["lr_adam"] if optimizer == "adam" else cfg["lr_sgd"]
             for gamma in cfg["gammas"]:
                 for delta in cfg["deltas"]:
-                    rng = np.random.default_rng(experiment_seed(seed, "ar_g_train", rep))
+                    rng = experiment_generator(seed, "ar_g_train", rep)
                     out = regression.train(
                         x, gamma * y_star + delta, optimizer, rng, width=cfg["width"],
                         steps=cfg["steps"], batch=cfg["batch"], n_eval=cfg["n_eval"], lr=lr,
