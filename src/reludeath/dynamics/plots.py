@@ -1,4 +1,7 @@
-"""Figures of the dynamics experiments; each function takes tables and returns a Figure."""
+"""Figures of the dynamics experiments; each function takes tables and returns a Figure.
+
+:mod:`reludeath.dynamics.registry` says which tables (and ``ar`` settings) each takes.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +23,6 @@ __all__ = [
     "ar_field",
     "ar_regression",
     "ar_trajectory",
-    "draw",
     "dy_act_init",
     "dy_fig6_7",
 ]
@@ -235,27 +237,3 @@ def ar_regression(regression: pd.DataFrame) -> Figure:
     fig.suptitle("AR-G: synthetic surrogate of Fig 1 (not the paper's UCI data)", fontsize=10)
     fig.tight_layout()
     return fig
-
-
-def draw(name: str, tables: dict[str, pd.DataFrame], ar: dict | None = None) -> Figure:
-    """Figure `name` from its tables (`ar`: the ar config section, for thresholds)."""
-    if name == "dy_fig6_7":
-        return dy_fig6_7(tables["curves"], tables["theory"])
-    if name == "dy_act_init":
-        return dy_act_init(tables["act_init"])
-    ar = ar or {}
-    eps = ar.get("field", {}).get("eps", 0.01)
-    if name == "ar_eigen":
-        return ar_eigen(tables["eigen"])
-    if name == "ar_trajectory":
-        return ar_trajectory(tables["trajectory"], eps)
-    if name == "ar_field":
-        return ar_field(tables["field"], eps)
-    if name == "ar_basins_gamma":
-        return ar_basins_gamma(tables["basins"], tables["basin_summary"])
-    if name == "ar_basins_beta":
-        gamma = ar.get("basins", {}).get("momentum_gamma", 0.001)
-        return ar_basins_beta(tables["basins"], tables["basin_summary"], gamma)
-    if name == "ar_regression":
-        return ar_regression(tables["regression"])
-    raise ValueError(f"unknown dynamics figure {name!r}")
