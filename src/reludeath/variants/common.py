@@ -25,7 +25,6 @@ __all__ = [
     "alive_columns",
     "generators",
     "late_hazard",
-    "leaky_lower_bound",
     "positive_int",
     "setting_key",
 ]
@@ -53,18 +52,6 @@ def alive_columns(alive: np.ndarray, trials: int) -> dict[str, np.ndarray]:
         "p_alive_low": low,
         "p_alive_high": high,
     }
-
-
-def leaky_lower_bound(n: int | np.ndarray, k: int | np.ndarray) -> np.ndarray:
-    """l(n, k) = (1 - 2^-n)^k, computed without cancellation."""
-    n = np.asarray(n, dtype=float)
-    k = np.asarray(k, dtype=float)
-    return np.exp(k * np.log1p(-np.exp2(-n)))
-
-
-def complement_power(log2_q: float | np.ndarray, exponent: float | np.ndarray) -> np.ndarray:
-    """(1 - 2^log2_q)^exponent, exact in the tail (log1p)."""
-    return np.exp(np.asarray(exponent, float) * np.log1p(-np.exp2(np.asarray(log2_q, float))))
 
 
 def late_hazard(alive_networks: Sequence[int], hazard: float, first_layer: int) -> dict[str, float]:
