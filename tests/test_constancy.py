@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from conftest import binomial_tolerance, run
 
-from reludeath.constancy import (
+from reludeath.grid.constancy import (
     NEAR_CONSTANT_COLUMNS,
     combine_near_constant,
     depth_scaling,

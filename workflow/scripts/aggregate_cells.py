@@ -8,8 +8,12 @@ limit_threads(snakemake.threads)
 import logging
 
 from reludeath import __version__
-from reludeath.aggregate import combine, summarize_shard
-from reludeath.constancy import combine_near_constant, near_constant_counts, near_constant_table
+from reludeath.grid.aggregate import combine, summarize_shard
+from reludeath.grid.constancy import (
+    combine_near_constant,
+    near_constant_counts,
+    near_constant_table,
+)
 from reludeath.io import log_to, read_shard, write_table
 
 log_to(snakemake.log[0])

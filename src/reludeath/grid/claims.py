@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from reludeath.claims import Claim, judge
-from reludeath.constancy import depth_scaling, half_depths
+from reludeath.grid.constancy import depth_scaling, half_depths
 from reludeath.stats import Z95, wilson_interval
 
 __all__ = ["SIGMAS", "grid_claims"]

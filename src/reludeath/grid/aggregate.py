@@ -111,9 +111,9 @@ def grid_table(
 ) -> pd.DataFrame:
     """One row per (scheme, n, k <= depth): P(alive) with Wilson CI, living fractions,
     collapse (near-constant at the kernel's 1e-5), constancy (Lu et al.'s born dead: some layer
-    so far was a dead layer) with Wilson CI, the bounds, and whether the CI excludes a bound. `traits` gives a scheme's
-    {"has_bias", "sign_symmetric"} where its name alone does not (plug-ins: see
-    schemes.scheme_traits); built-in names are looked up."""
+    so far was a dead layer) with Wilson CI, the bounds, and whether the CI excludes a bound.
+    `traits` gives a scheme's {"has_bias", "sign_symmetric"} where its name alone does not
+    (plug-ins: see schemes.scheme_traits); built-in names are looked up."""
     keep = summary["scheme"].isin(schemes) & summary["n"].isin(widths) & (summary["k"] <= depth)
     frame = summary[keep].copy()
     missing = {(s, n) for s in schemes for n in widths} - set(
