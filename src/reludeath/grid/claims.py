@@ -321,7 +321,7 @@ def rai_near_constant(near_constant: pd.DataFrame | None) -> Claim:
                 f"{_scaling_words(depth_scaling(half))}"
             )
         parts.append(
-            f"tau = {tau:g}: rai vs iid_bias pooled over widths {shares}; rai less at "
+            f"tau = {tau:g}: rai vs iid_bias pooled over widths: {shares}; rai less at "
             f"k = {less or 'none'}, more at k = {more or 'none'}; " + "; ".join(halves)
         )
     if all(v == "holds" for v in verdicts):
@@ -330,7 +330,7 @@ def rai_near_constant(near_constant: pd.DataFrame | None) -> Claim:
         verdict = judge(False)
     else:
         verdict = judge(True, partly=True)
-    return Claim(claim_id, source, claim, " | ".join(parts), verdict, NEAR)
+    return Claim(claim_id, source, claim, ". ".join(parts), verdict, NEAR)
 
 
 def deep_born_dead(grid: pd.DataFrame) -> Claim:
