@@ -180,7 +180,7 @@ def _rai_against_he(grid: pd.DataFrame, near_constant: pd.DataFrame | None) -> l
         "(`constant`; with zero biases this is not alive, with biases a killed point is revived "
         "by the next bias and the two differ). Nearly: the output's std / RMS over the data, "
         "`output_spread`, is at most tau, which also counts networks whose output still depends "
-        "on the input, weakly (docs/science.md, section 2). RAI is compared with He "
+        "on the input, weakly (docs/science.md, section 1.1). RAI is compared with He "
         "initialization with symmetric biases (iid_bias); iid is the reference for the alive "
         "criterion. Shares pooled over all widths:",
         "",
