@@ -20,7 +20,10 @@ def run(scheme: str, n: int, k: int, T: int, M: int, seed: int = 0, **kw) -> dic
     table = simulate_shard(ShardSpec(scheme, n, k, T, M, seed=seed, **kw), threads=2)
     return {
         name: table.column(name).to_numpy(zero_copy_only=False).reshape(T, k)
-        for name in ("alive_points", "sum_var", "mean_sq", "collapsed", "output_nonzero")
+        for name in (
+            *("alive_points", "sum_var", "mean_sq", "collapsed", "output_nonzero"),
+            *("output_spread", "constant"),
+        )
     }
 
 

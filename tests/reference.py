@@ -8,8 +8,9 @@ from reludeath.kernel import Mode
 
 
 def reference_network(x, weights, biases, mode, eps=1e-5, collapse_rtol=1e-5):
-    """Per-layer (alive points, sum_j Var F_j, ||E F||^2, output nonzero, split, collapsed) of
-    one network; collapsed: sum_j Var F_j <= rtol**2 * (that + ||E F||^2) over every point.
+    """Per-layer (alive points, sum_j Var F_j, ||E F||^2, output nonzero, split, collapsed,
+    spread) of one network; spread: sqrt(sum_j Var F_j / sum_j E F_j^2) over every point (0 when
+    the output is 0), and collapsed: spread <= rtol, i.e. sum_j Var F_j <= rtol**2 * sum_j E F_j^2.
 
     Plain numpy in float64: every point is propagated, dead ones included.
     """
@@ -34,6 +35,8 @@ def reference_network(x, weights, biases, mode, eps=1e-5, collapse_rtol=1e-5):
         h = np.maximum(z, 0.0)
         alive = alive & (h > 0).any(axis=0)
         masked = np.where(alive, h, 0.0)
+        energy = (h * h).mean(axis=1).sum()
+        spread = float(np.sqrt(h.var(axis=1).sum() / energy)) if energy > 0 else 0.0
         rows.append(
             (
                 int(alive.sum()),
@@ -41,7 +44,8 @@ def reference_network(x, weights, biases, mode, eps=1e-5, collapse_rtol=1e-5):
                 float((masked.mean(axis=1) ** 2).sum()),
                 bool((h > 0).any()),
                 split,
-                bool(h.var(axis=1).sum() <= collapse_rtol**2 * (h * h).mean(axis=1).sum()),
+                bool(h.var(axis=1).sum() <= collapse_rtol**2 * energy),
+                spread,
             )
         )
     return rows

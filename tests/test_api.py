@@ -135,6 +135,7 @@ def test_estimate_width_one_matches_the_exact_probability():
     se = math.sqrt(exact * (1 - exact) / T)
     assert abs(result.p_alive.estimate - exact) < 5 * se
     assert result.p_alive.low <= result.p_alive.estimate <= result.p_alive.high
+    assert result.p_constant.estimate == pytest.approx(1 - result.p_alive.estimate, abs=1e-15)
     assert 0 <= result.living_fraction.low <= result.living_fraction.high <= 1
     assert result.bounds == bounds_at(1, k)
 
@@ -202,6 +203,7 @@ def test_cli_text_commands(tmp_path, capsys):
     assert main(["estimate", "--n", "2", "--k", "3", "--networks", "20", "--data-points", "4"]) == 0
     out = capsys.readouterr().out
     assert "P(alive)" in out and "P(collapsed)" in out and "living fraction" in out
+    assert "P(constant)" in out
 
 
 @pytest.mark.parametrize(

@@ -16,12 +16,18 @@ from reludeath.grid.aggregate import (
     summarize_shard,
     variance_table,
 )
-from reludeath.grid.claims import grid_claims, proof_step, rai_less_collapse
+from reludeath.grid.claims import grid_claims, proof_step, rai_less_collapse, rai_near_constant
+from reludeath.grid.constancy import (
+    combine_near_constant,
+    near_constant_counts,
+    near_constant_table,
+)
 from reludeath.grid.fit import assumption_report, convergence_report, sigma_of_n
 from reludeath.grid.split import bootstrap_split, network_split_arrays
 
 SCHEMES = ["iid", "iid_bias", "batchnorm", "signflip", "rai"]
 WIDTHS, DEPTH, T, M = [1, 2, 3, 4, 5, 6, 7], 24, 200, 16
+TAUS = (1e-3, 1e-5)
 IDS = {
     "rr.bounds_hold",
     "rr.p_to_l",
@@ -33,19 +39,22 @@ IDS = {
     "rr.batchnorm_alive",
     "rr.batchnorm_no_gain",
     "lu.rai_less_collapse",
+    "lu.rai_near_constant",
     "lu.deep_born_dead",
 }
 
 
 @pytest.fixture(scope="module")
 def outputs():
-    summaries, boots = [], []
+    summaries, boots, near = [], [], []
     for scheme in SCHEMES:
         options = (("bias_std", 1.0),) if scheme == "iid_bias" else ()
         for n in WIDTHS:
             spec = ShardSpec(scheme, n, DEPTH, T, M, seed=5, options=options)
             table = simulate_shard(spec, threads=2)
             summaries.append(summarize_shard(table, spec.as_metadata()))
+            spread = table.column("output_spread").to_numpy().reshape(T, DEPTH)
+            near.append(near_constant_counts(spread, spec.as_metadata(), TAUS))
             if scheme == "iid":
                 at_risk, split = network_split_arrays(table, T, DEPTH, M)
                 boots.append(bootstrap_split(at_risk, split, n, replicates=100, seed=1))
@@ -56,7 +65,8 @@ def outputs():
     path = path_table(cells, [0.5], DEPTH)
     convergence, _ = convergence_report(path, grid, pd.DataFrame(boots), sigma_of_n(variance), M)
     as_json = json.loads(json.dumps(convergence, default=float))
-    return grid, cells, as_json, json.loads(json.dumps(assumption, default=float))
+    near_constant = near_constant_table(combine_near_constant(near), SCHEMES, WIDTHS, DEPTH)
+    return grid, cells, as_json, json.loads(json.dumps(assumption, default=float)), near_constant
 
 
 def verdicts(outputs):
@@ -80,18 +90,20 @@ def test_measured_grid_keeps_the_proved_claims(outputs):
 
 
 def test_bound_violation_fails_the_bounds_claim(outputs):
-    grid, cells, convergence, assumption = outputs
+    grid, cells, convergence, assumption, near = outputs
     broken = grid.copy()
     cell = (broken.scheme == "iid") & (broken.n == 7) & (broken.k == 1)
     broken.loc[cell, ["alive_networks", "p_alive", "p_alive_low", "p_alive_high"]] = 0
-    assert verdicts((broken, cells, convergence, assumption))["rr.bounds_hold"] == "fails"
+    assert verdicts((broken, cells, convergence, assumption, near))["rr.bounds_hold"] == "fails"
 
 
 def test_signflip_below_floor_fails_its_guarantee(outputs):
-    grid, cells, convergence, assumption = outputs
+    grid, cells, convergence, assumption, near = outputs
     broken = cells.copy()
     broken.loc[broken.scheme == "signflip", "below_floor"] = 1
-    assert verdicts((grid, broken, convergence, assumption))["rr.signflip_guarantee"] == "fails"
+    assert (
+        verdicts((grid, broken, convergence, assumption, near))["rr.signflip_guarantee"] == "fails"
+    )
 
 
 def test_proof_step_follows_the_all_kill_share():
@@ -107,14 +119,46 @@ def test_proof_step_follows_the_all_kill_share():
 
 
 def test_rai_collapse_claim_follows_the_counts(outputs):
+    """Judged on constant_networks (a dead layer so far), not on the tolerance criterion."""
     grid = outputs[0]
     rai = grid["scheme"] == "rai"
     never = grid.copy()
-    never.loc[rai, "collapsed_networks"] = 0
+    never.loc[rai, "constant_networks"] = 0
+    never.loc[rai, "collapsed_networks"] = never.loc[rai, "networks"]  # ignored
     he = (grid["scheme"] == "iid_bias") & (grid["k"] >= 2)
-    never.loc[he, "collapsed_networks"] = never.loc[he, "networks"] // 2
+    never.loc[he, "constant_networks"] = never.loc[he, "networks"] // 2
     assert rai_less_collapse(never).verdict == "holds"
     always = grid.copy()
-    always.loc[rai, "collapsed_networks"] = always.loc[rai, "networks"]
+    always.loc[rai, "constant_networks"] = always.loc[rai, "networks"]
+    always.loc[rai, "collapsed_networks"] = 0  # ignored
     assert rai_less_collapse(always).verdict == "fails"
     assert np.isin(rai_less_collapse(grid).verdict, VERDICTS)
+
+
+def test_zero_bias_p_constant_is_one_minus_p_alive(outputs):
+    """With zero biases a killed point stays at 0: constant is exactly not alive."""
+    grid = outputs[0]
+    for scheme in ("iid", "signflip"):
+        rows = grid[grid["scheme"] == scheme]
+        assert (rows["constant_networks"] == rows["networks"] - rows["alive_networks"]).all()
+        np.testing.assert_allclose(rows["p_constant"], 1 - rows["p_alive"], rtol=0, atol=1e-15)
+    assert (grid.loc[grid["scheme"] == "iid", "p_constant"] > 0).any()
+    for column in ("p_constant_low", "p_constant_high"):
+        assert grid[column].between(0, 1).all()
+
+
+def test_rai_near_constant_claim_follows_the_counts(outputs):
+    near = outputs[4]
+    claim = rai_near_constant(near)
+    assert claim.verdict in VERDICTS and "tau = 0.001" in claim.measured
+    rai, he = near["scheme"] == "rai", (near["scheme"] == "iid_bias") & (near["k"] >= 2)
+    better = near.copy()
+    better.loc[rai, "near_constant_networks"] = 0
+    better.loc[he, "near_constant_networks"] = better.loc[he, "networks"] // 2
+    better["p_near_constant"] = better["near_constant_networks"] / better["networks"]
+    assert rai_near_constant(better).verdict == "holds"
+    worse = better.copy()
+    worse.loc[rai, "near_constant_networks"] = worse.loc[rai, "networks"]
+    worse.loc[he, "near_constant_networks"] = 0
+    assert rai_near_constant(worse).verdict == "fails"
+    assert rai_near_constant(None).verdict == "undecided"

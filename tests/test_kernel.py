@@ -6,7 +6,7 @@ from conftest import run
 from reference import reference_network
 
 from reludeath import ShardSpec, get_scheme, kernel, simulate_shard
-from reludeath.simulate import draw_network
+from reludeath.simulate import constant_from_dead_layers, draw_network
 
 
 @pytest.mark.parametrize(
@@ -38,6 +38,8 @@ def test_kernel_matches_reference(scheme, n, k, M):
         # float32 rounding, compounded over up to 40 layers of batch normalization.
         np.testing.assert_allclose(got.sum_var * scale, ref_var, rtol=2e-3, atol=atol)
         np.testing.assert_allclose(got.mean_sq * scale, ref_msq, rtol=2e-3, atol=atol)
+        ref_spread = np.array([row[6] for row in expected])
+        np.testing.assert_allclose(got.output_spread, ref_spread, rtol=2e-3, atol=1e-6)
 
 
 @pytest.mark.parametrize("scheme", ["iid_bias", "batchnorm"])
@@ -60,6 +62,8 @@ def test_layers_after_the_last_death_match_the_reference(scheme):
         for column, index in (("sum_var", 1), ("mean_sq", 2)):
             reference = np.array([row[index] for row in expected])
             np.testing.assert_allclose(got[column] * scale, reference, rtol=1e-4, atol=1e-12)
+        reference = np.array([row[6] for row in expected])
+        np.testing.assert_allclose(got.output_spread, reference, rtol=1e-4, atol=1e-7)
 
 
 def test_zero_bias_collapse_is_death():
@@ -210,3 +214,38 @@ def test_plans_name_known_passes():
             assert set(plan.passes(compact)) <= set(passes.KINDS), mode
         assert plan.row_map is None or plan.row_map in layerloop.ROW_MAPS
     assert set(kernel.PLANS) == set(kernel.Mode)
+
+
+@pytest.mark.parametrize("scheme", ["iid", "signflip", "orthogonal", "uniform"])
+def test_zero_bias_constant_is_not_alive(scheme):
+    """Without bias a killed point stays at 0, so a dead layer (the output 0 at every point)
+    happens exactly when no point is alive: constant == (alive_points == 0), layer by layer."""
+    out = run(scheme, 2, 30, 300, 20, seed=5)
+    assert not out["constant"].all()
+    assert out["constant"].any() or scheme == "signflip"  # sign flip keeps a point alive
+    assert np.array_equal(out["constant"], out["alive_points"] == 0)
+
+
+def test_biased_not_alive_is_not_constant():
+    """n = 1, points (1, 2): layer 1 relu(x - 1.5) kills x1, outputs (0, 0.5); layer 2
+    relu(-h + 0.25) revives x1 at 0.25 and kills x2: no point alive, but the output (0.25, 0)
+    still depends on the input, and no layer is dead, so the network is not constant."""
+    settings = get_scheme("iid_bias").kernel_settings()
+    x = np.array([[[1.0, 2.0]]])
+    weights = np.array([[[[1.0]], [[-1.0]], [[1.0]]]])
+    biases = np.array([[[-1.5], [0.25], [0.0]]])
+    out = kernel.allocate_outputs(1, 3)
+    kernel.run_networks(x, weights, biases, settings, out, threads=1)
+    assert list(out["alive_points"][0]) == [1, 0, 0]
+    assert list(out["output_nonzero"][0]) == [True, True, True]
+    assert not constant_from_dead_layers(out["output_nonzero"]).any()
+    # std / RMS of (0.25, 0) and of (0, 0.5): 1 / sqrt(2)
+    np.testing.assert_allclose(out["output_spread"][0], [2**-0.5] * 3, rtol=1e-6)
+    # Now a dead layer 3 (relu(-h - 1) = 0 everywhere) and a bias after it: constant from 3 on.
+    weights = np.array([[[[1.0]], [[-1.0]], [[-1.0]], [[1.0]]]])
+    biases = np.array([[[-1.5], [0.25], [-1.0], [0.75]]])
+    out = kernel.allocate_outputs(1, 4)
+    kernel.run_networks(x, weights, biases, settings, out, threads=1)
+    assert list(out["output_nonzero"][0]) == [True, True, False, True]
+    assert list(constant_from_dead_layers(out["output_nonzero"])[0]) == [0, 0, 1, 1]
+    np.testing.assert_allclose(out["output_spread"][0], [2**-0.5, 2**-0.5, 0, 0], rtol=1e-6)

@@ -17,16 +17,21 @@ T = 1000
 
 
 def cells(scheme, alive, collapsed=None, widths=(2, 4)):
-    """Grid rows of `scheme`: alive(n, k) and collapsed(n, k) give network counts."""
+    """Grid rows of `scheme`: alive(n, k) and collapsed(n, k) give network counts; the
+    constant ones are the not alive ones (zero biases)."""
     rows = []
     for n in widths:
         for k in range(1, 9):
             a = int(alive(n, k))
             c = int(collapsed(n, k)) if collapsed else T - a
             rows.append({"scheme": scheme, "n": n, "k": k, "networks": T, "alive_networks": a,
-                         "collapsed_networks": c})  # fmt: skip
+                         "collapsed_networks": c, "constant_networks": T - a})  # fmt: skip
     frame = pd.DataFrame(rows)
-    for count, prefix in (("alive_networks", "p_alive"), ("collapsed_networks", "p_collapsed")):
+    for count, prefix in (
+        ("alive_networks", "p_alive"),
+        ("collapsed_networks", "p_collapsed"),
+        ("constant_networks", "p_constant"),
+    ):
         low, high = wilson_interval(frame[count], frame["networks"])
         frame[prefix] = frame[count] / T
         frame[f"{prefix}_low"], frame[f"{prefix}_high"] = low, high

@@ -245,6 +245,7 @@ class Estimate:
     seed: int
     p_alive: Interval
     p_collapsed: Interval
+    p_constant: Interval
     living_fraction: Interval
     bounds: dict[str, float]
 
@@ -267,10 +268,11 @@ def estimate(
     progress: Callable[[int, int], None] | None = None,
 ) -> Estimate:
     """Simulate `networks` random networks of width n and depth k with the fast kernel and
-    report, at layer k: P(alive) (some point not killed) and P(collapsed) (the output is one
-    vector for all points), each with a 95% Wilson interval; the mean living fraction
-    A(k)/M with a 95% t interval over networks (the points of one network are not
-    independent, the networks are); and the bounds l, u, u0 at (n, k).
+    report, at layer k: P(alive) (some point not killed), P(collapsed) (the output's std / RMS
+    over the points at most 1e-5) and P(constant) (some layer so far was 0 at every point: a
+    constant function, Lu et al.'s born dead), each with a 95% Wilson interval; the mean
+    living fraction A(k)/M with a 95% t interval over networks (the points of one network are
+    not independent, the networks are); and the bounds l, u, u0 at (n, k).
 
     Network t is the same network whatever the batching or `threads` (seeds derive from
     (seed, scheme, n, t)). `progress(done, total)` is called after each batch.
@@ -297,6 +299,7 @@ def estimate(
         raise InputError(f"k = {k} at n = {n} needs over 1 GiB of weights per network; lower k")
     alive = np.empty(networks, np.int64)
     collapsed = np.empty(networks, bool)
+    constant = np.empty(networks, bool)
     batches = _batches(networks, k)
     done = 0
     for first, count in batches:
@@ -307,6 +310,9 @@ def estimate(
         )
         collapsed[first : first + count] = (
             table.column("collapsed").to_numpy(zero_copy_only=False).reshape(count, k)[:, -1]
+        )
+        constant[first : first + count] = (
+            table.column("constant").to_numpy(zero_copy_only=False).reshape(count, k)[:, -1]
         )
         done += count
         if progress is not None:
@@ -333,6 +339,7 @@ def estimate(
         seed=int(seed),
         p_alive=proportion(int((alive > 0).sum())),
         p_collapsed=proportion(int(collapsed.sum())),
+        p_constant=proportion(int(constant.sum())),
         living_fraction=Interval(mean, max(0.0, mean - half), min(1.0, mean + half)),
         bounds=bounds_at(n, k),
     )

@@ -172,7 +172,8 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
         f"{result.data_points} data points each, seed {result.seed}"
     )
     print(f"P(alive)        = {_interval(result.p_alive)}  (Wilson)")
-    print(f"P(collapsed)    = {_interval(result.p_collapsed)}  (Wilson)")
+    print(f"P(collapsed)    = {_interval(result.p_collapsed)}  (Wilson; spread <= 1e-5)")
+    print(f"P(constant)     = {_interval(result.p_constant)}  (Wilson; a dead layer so far)")
     print(f"living fraction = {_interval(result.living_fraction)}  (t interval over networks)")
     print(
         f"bounds: l = {b['lower']:.4g}, u = {b['upper']:.4g} (with biases), "
@@ -245,8 +246,10 @@ def _parser() -> _Parser:
 
     simulate = commands.add_parser(
         "estimate",
-        help="simulate networks and measure P(alive), P(collapsed) and the living fraction",
-        description="A quick simulation with the fast kernel: P(alive) and P(collapsed) at "
+        help="simulate networks and measure P(alive), P(collapsed), P(constant) and the living "
+        "fraction",
+        description="A quick simulation with the fast kernel: P(alive), P(collapsed) and "
+        "P(constant) at "
         "depth k with 95% Wilson intervals, the mean living fraction with a 95% interval "
         "over networks, and the bounds beside them.",
     )

@@ -20,7 +20,14 @@ from reludeath.io import arrow_column, constant_label
 from reludeath.schemes import SCHEMES, Scheme, get_scheme
 from reludeath.seeds import generator
 
-__all__ = ["SHARD_COLUMNS", "ShardSpec", "draw_network", "positive_int", "simulate_shard"]
+__all__ = [
+    "SHARD_COLUMNS",
+    "ShardSpec",
+    "constant_from_dead_layers",
+    "draw_network",
+    "positive_int",
+    "simulate_shard",
+]
 
 # Columns of a shard table, in order, with their meaning.
 SHARD_COLUMNS = {
@@ -33,12 +40,19 @@ SHARD_COLUMNS = {
     "in units of 4**log2_scale",
     "mean_sq": "||E_x F_j(x)||^2, same units; v_j = sum_var / mean_sq",
     "log2_scale": "power of two taken out of layer j's activations (zero-bias rescaling)",
-    "collapsed": "layer j's output is the same vector at every point (Lu's born dead)",
-    "output_nonzero": "layer j's output is nonzero at some point",
+    "collapsed": "output_spread <= the kernel's collapse_rtol (1e-5): layer j's output is "
+    "near-constant over the data",
+    "output_nonzero": "layer j's output is nonzero at some point (0: a dead layer)",
     "flipped": "signflip negated layer j",
     "split": "some neuron of layer j is > 0 at one point alive after layer j-1 and <= 0 "
     "at another (pre-activation after bias, sign flip or batch normalization)",
+    "output_spread": "std / RMS of layer j's true output over the M points, "
+    "sqrt(sum_i Var F_{j,i} / sum_i E F_{j,i}^2) with dead points at their real (bias-revived) "
+    "outputs; float64, 0 when the output is 0 everywhere",
+    "constant": "some layer <= j was a dead layer (output 0 at every point): from layer j on "
+    "the network is a constant function (Lu et al.'s born dead)",
 }
+
 
 # Draws per chunk of networks are bounded to keep memory flat (~64 MB of weights).
 _CHUNK_BYTES = 64 * 2**20
@@ -154,6 +168,16 @@ def draw_network(
     return out
 
 
+def constant_from_dead_layers(output_nonzero: np.ndarray) -> np.ndarray:
+    """Lu et al.'s born dead, (T, depth) bool: C_j = OR_{i <= j} [F_i = 0 at every point].
+
+    A dead layer sends every point to 0, so every later layer sees one input: the network is
+    constant from there on, biases or not. With generic weights it is the only way distinct
+    points reach equal outputs, so C_j is "the network is a constant function of its input".
+    """
+    return np.logical_or.accumulate(~np.asarray(output_nonzero, bool), axis=-1)
+
+
 def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
     """Run every network of the shard through every layer; one row per (network, layer)."""
     positive_int("threads", threads)
@@ -188,6 +212,7 @@ def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
         "network": arrow_column(np.repeat(networks, depth)),
         "layer": arrow_column(np.tile(np.arange(1, depth + 1, dtype=np.int32), spec.networks)),
     }
+    columns["constant"] = arrow_column(constant_from_dead_layers(out["output_nonzero"]).ravel())
     for name in SHARD_COLUMNS:
         if name not in columns:
             columns[name] = arrow_column(out[name].ravel())

@@ -98,3 +98,10 @@ def test_data_points_reruns_every_shard(finished):
     jobs = planned_jobs(finished, "--config", "data_points=64")
     assert sorted(jobs.pop("simulate_shard")) == sorted(shards(finished))
     assert set(jobs) == AFTER_SHARDS
+
+
+def test_near_constant_tolerances_rerun_no_shard(finished):
+    """The tolerances are thresholds on a stored column: new ones reread the shards only."""
+    jobs = planned_jobs(finished, "--config", "near_constant={tolerances: [0.01, 1.0e-4]}")
+    assert "simulate_shard" not in jobs
+    assert {"aggregate_cells", "judge_grid_claims", "write_summary"} <= set(jobs)

@@ -5,13 +5,19 @@ rule aggregate_cells:
     input:
         shard_files(),
     output:
-        "results/aggregate/cells.parquet",
+        cells="results/aggregate/cells.parquet",
+        near_constant="results/aggregate/near_constant.parquet",
     log:
         "results/logs/aggregate_cells.log",
     benchmark:
         "results/benchmarks/aggregate_cells.tsv"
     conda:
         "../envs/reludeath.yaml"
+    params:
+        schemes=SCHEMES,
+        widths=WIDTHS,
+        depth=config["depth"],
+        tolerances=config["near_constant"]["tolerances"],
     script:
         "../scripts/aggregate_cells.py"
 

@@ -9,6 +9,7 @@ rule judge_grid_claims:
         cells="results/aggregate/cells.parquet",
         convergence="results/fit/convergence.json",
         assumption="results/variance/assumption.json",
+        near_constant="results/aggregate/near_constant.parquet",
     output:
         "results/claims/grid.parquet",
     log:

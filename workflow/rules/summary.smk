@@ -7,6 +7,7 @@ rule write_summary:
         convergence="results/fit/convergence.json",
         assumption="results/variance/assumption.json",
         claims="results/claims/grid.parquet",
+        near_constant="results/aggregate/near_constant.parquet",
         sections=SUMMARY_SECTIONS,
     output:
         markdown="results/summary.md",

@@ -22,6 +22,7 @@ claims = grid_claims(
     pd.read_parquet(inputs.cells),
     json.loads(Path(inputs.convergence).read_text()),
     json.loads(Path(inputs.assumption).read_text()),
+    pd.read_parquet(inputs.near_constant),
 )
 table = claims_table(claims)
 write_table(table, snakemake.output[0], {"version": __version__, "table": "claims"})

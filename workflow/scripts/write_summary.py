@@ -21,6 +21,7 @@ text = summary_markdown(
     json.loads(Path(snakemake.input.convergence).read_text()),
     json.loads(Path(snakemake.input.assumption).read_text()),
     pd.read_parquet(snakemake.input.claims),
+    pd.read_parquet(snakemake.input.near_constant),
 )
 for section in snakemake.input.sections:  # other families' sections, in registration order
     text += "\n" + Path(section).read_text()

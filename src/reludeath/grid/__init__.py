@@ -2,7 +2,8 @@
 
 ``aggregate`` turns shards into the cell, grid, path and variance tables; ``split`` and
 ``hazard`` measure how living networks die and fit the hazard model; ``fit`` judges
-convergence and the variance assumption; ``claims`` judges the paper's claims from
+convergence and the variance assumption; ``constancy`` measures Lu et al.'s near-constant
+criterion (output spread <= tau) and the depth it takes; ``claims`` judges the paper's claims from
 those tables; ``summary`` writes the run's Markdown summary; ``figures`` is the registry
 of figures (name -> tables read, schemes needed, drawing function of ``plots``).
 The simulation itself (schemes, kernel, shards) is the core, at the package's top.

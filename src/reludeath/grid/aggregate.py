@@ -21,6 +21,7 @@ _SUMS = [
     "alive_networks",
     "alive_points",
     "collapsed_networks",
+    "constant_networks",
     "nonzero_networks",
     "v_count",
     "v_sum",
@@ -67,6 +68,7 @@ def summarize_shard(table: pa.Table, spec: dict) -> pd.DataFrame:
             "alive_networks": living.sum(axis=0),
             "alive_points": alive.sum(axis=0, dtype=np.int64),
             "collapsed_networks": column("collapsed").sum(axis=0),
+            "constant_networks": column("constant").sum(axis=0),
             "nonzero_networks": column("output_nonzero").sum(axis=0),
             "v_count": counted.sum(axis=0),
             "v_sum": v.sum(axis=0),
@@ -108,9 +110,10 @@ def grid_table(
     traits: Mapping[str, Mapping[str, bool]] | None = None,
 ) -> pd.DataFrame:
     """One row per (scheme, n, k <= depth): P(alive) with Wilson CI, living fractions,
-    collapse, the bounds, and whether the CI excludes a bound. `traits` gives a scheme's
-    {"has_bias", "sign_symmetric"} where its name alone does not (plug-ins: see
-    schemes.scheme_traits); built-in names are looked up."""
+    collapse (near-constant at the kernel's 1e-5), constancy (Lu et al.'s born dead: some layer
+    so far was a dead layer) with Wilson CI, the bounds, and whether the CI excludes a bound.
+    `traits` gives a scheme's {"has_bias", "sign_symmetric"} where its name alone does not
+    (plug-ins: see schemes.scheme_traits); built-in names are looked up."""
     keep = summary["scheme"].isin(schemes) & summary["n"].isin(widths) & (summary["k"] <= depth)
     frame = summary[keep].copy()
     missing = {(s, n) for s in schemes for n in widths} - set(
@@ -121,6 +124,7 @@ def grid_table(
     total_points = frame["networks"] * frame["data_points"]
     frame = _proportion(frame, "alive_networks", "p_alive")
     frame = _proportion(frame, "collapsed_networks", "p_collapsed")
+    frame = _proportion(frame, "constant_networks", "p_constant")
     frame["p_nonzero"] = frame["nonzero_networks"] / frame["networks"]
     frame["living_fraction"] = frame["alive_points"] / total_points
     alive_points = frame["alive_networks"] * frame["data_points"]
@@ -152,6 +156,10 @@ def grid_table(
         "p_collapsed",
         "p_collapsed_low",
         "p_collapsed_high",
+        "constant_networks",
+        "p_constant",
+        "p_constant_low",
+        "p_constant_high",
         "nonzero_networks",
         "p_nonzero",
         "lower_bound",

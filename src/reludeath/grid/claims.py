@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from reludeath.claims import Claim, judge
+from reludeath.grid.constancy import depth_scaling, half_depths
 from reludeath.stats import Z95, wilson_interval
 
 __all__ = ["SIGMAS", "grid_claims"]
@@ -23,6 +24,7 @@ RR_LONG, RR_SHORT = "Rister & Rubin (long version)", "Rister & Rubin (short vers
 LU = "Lu et al., abstract and introduction"
 GRID, CONV = "results/aggregate/grid.parquet", "results/fit/convergence.json"
 ASSUMPTION, CELLS = "results/variance/assumption.json", "results/aggregate/cells.parquet"
+NEAR = "results/aggregate/near_constant.parquet"
 
 
 def _scheme(grid: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -207,31 +209,128 @@ def _depths(depth: int) -> list[int]:
     )
 
 
+def _two_proportion_z(x1: float, n1: float, x2: float, n2: float) -> float:
+    """z of the pooled two-proportion test of x1/n1 against x2/n2 (0 when both are 0 or 1)."""
+    pooled = (x1 + x2) / (n1 + n2)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2)) if 0 < pooled < 1 else 0.0
+    return (x1 / n1 - x2 / n2) / se if se > 0 else 0.0
+
+
+def _compare(a: pd.DataFrame, b: pd.DataFrame, count: str, depths: list[int]) -> list[tuple]:
+    """Per depth, (k, share a, share b, z) pooled over widths: a two-proportion z-test."""
+    results = []
+    for d in depths:
+        x1, n1 = a.loc[a["k"] == d, count].sum(), a.loc[a["k"] == d, "networks"].sum()
+        x2, n2 = b.loc[b["k"] == d, count].sum(), b.loc[b["k"] == d, "networks"].sum()
+        results.append((d, x1 / n1, x2 / n2, _two_proportion_z(x1, n1, x2, n2)))
+    return results
+
+
+def _per_width(a: pd.DataFrame, b: pd.DataFrame, count: str, depth: int) -> tuple[list, list]:
+    """Widths where a's share at `depth` is significantly (95%, two-sided) below / above b's."""
+    less, more = [], []
+    a, b = a[a["k"] == depth].set_index("n"), b[b["k"] == depth].set_index("n")
+    for n in sorted(set(a.index) & set(b.index)):
+        z = _two_proportion_z(
+            a.at[n, count], a.at[n, "networks"], b.at[n, count], b.at[n, "networks"]
+        )
+        (less if z < -Z95 else more if z > Z95 else []).append(int(n))
+    return less, more
+
+
+def _less_verdict(results: list[tuple], widths_more: list[int]) -> str:
+    """holds: significantly less at some depth, at every depth from there on, never more
+    (pooled), and at no width more at the deepest depth; fails: never less; else partly."""
+    less = [d for d, _, _, z in results if z < -Z95]
+    more = [d for d, _, _, z in results if z > Z95]
+    if not less:
+        return judge(False)
+    tail = [d for d, _, _, _ in results if d >= less[0]]
+    return judge(True, partly=bool(more or widths_more or tail != less))
+
+
 def rai_less_collapse(grid: pd.DataFrame) -> Claim:
-    """RAI against He with symmetric biases (iid_bias), pooled over widths, per depth:
-    a two-proportion z-test of the collapsed share."""
-    claim = "RAI makes a deep network collapse (be born dead) less often than He with biases"
+    """Lu et al.'s born dead is a constant function: some layer so far was a dead layer
+    (p_constant). RAI against He with symmetric biases (iid_bias), per depth pooled over widths
+    (two-proportion z-tests) and per width at the deepest layer."""
+    claim = (
+        "RAI makes a deep network born dead (a constant function) less often than He with biases"
+    )
     source = f"{LU} (RAI against symmetric He initialization with biases)"
     rai, he = _scheme(grid, "rai"), _scheme(grid, "iid_bias")
     if rai.empty or he.empty:
         return _undecided("lu.rai_less_collapse", source, claim, "rai or iid_bias not run", GRID)
-    results = []
-    for d in _depths(int(grid["k"].max())):
-        a, b = rai[rai["k"] == d], he[he["k"] == d]
-        x1, n1 = a["collapsed_networks"].sum(), a["networks"].sum()
-        x2, n2 = b["collapsed_networks"].sum(), b["networks"].sum()
-        pooled = (x1 + x2) / (n1 + n2)
-        se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2)) if 0 < pooled < 1 else 0.0
-        z = (x1 / n1 - x2 / n2) / se if se > 0 else 0.0
-        results.append((d, x1 / n1, x2 / n2, z))
+    depth = int(grid["k"].max())
+    results = _compare(rai, he, "constant_networks", _depths(depth))
+    less_n, more_n = _per_width(rai, he, "constant_networks", depth)
     less = [d for d, _, _, z in results if z < -Z95]
     text = "; ".join(f"k={d}: {p1:.3f} vs {p2:.3f}" for d, p1, p2, _ in results)
     measured = (
-        f"collapsed share, rai vs iid_bias, pooled over widths: {text}; significantly less "
-        f"at k = {less or 'none'}"
+        f"constant (some layer so far dead) share, rai vs iid_bias, pooled over widths: {text}; "
+        f"significantly less at k = {less or 'none'}; per width at k = {depth}: less at "
+        f"n = {less_n or 'none'}, more at n = {more_n or 'none'}"
     )
-    verdict = judge(bool(less), partly=bool(less) and len(less) < len(results))
+    verdict = _less_verdict(results, more_n)
     return Claim("lu.rai_less_collapse", source, claim, measured, verdict, GRID)
+
+
+def _scaling_words(fit: dict) -> str:
+    if not fit.get("fitted"):
+        return f"too few widths reach it for a fit ({len(fit['widths'])})"
+    words = []
+    for model, law in (("exponential", "e^({:.3g} n)"), ("power", "n^{:.3g}")):
+        f = fit[model]
+        words.append(f"k_half ~ {law.format(f['slope'])} (chi2 p = {f['p_value']:.2g})")
+    good = [m for m in ("exponential", "power") if fit[m]["p_value"] >= 0.05]
+    tail = f"{' and '.join(good)} fit{'s' if len(good) == 1 else ''}" if good else "neither fits"
+    return f"{'; '.join(words)}: {tail}" + ("" if good else ", descriptive only")
+
+
+def rai_near_constant(near_constant: pd.DataFrame | None) -> Claim:
+    """The tolerance reading of born dead: output_spread (std / RMS over the data) <= tau.
+    RAI against iid_bias per tau and depth, pooled over widths (two-proportion z-tests); the
+    depth at which half the networks are near-constant, per width, and its scaling in n."""
+    claim_id = "lu.rai_near_constant"
+    claim = (
+        "RAI makes a deep network near-constant (output std / RMS over the data <= tau) less "
+        "often than He with biases"
+    )
+    source = f"{LU} (born dead read as a tolerance on the output's spread)"
+    if near_constant is None or near_constant.empty:
+        return _undecided(claim_id, source, claim, "no near-constant table", NEAR)
+    rai, he = _scheme(near_constant, "rai"), _scheme(near_constant, "iid_bias")
+    if rai.empty or he.empty:
+        return _undecided(claim_id, source, claim, "rai or iid_bias not run", NEAR)
+    depth = int(near_constant["k"].max())
+    parts, verdicts = [], []
+    for tau in sorted(near_constant["tau"].unique(), reverse=True):
+        a, b = rai[rai["tau"] == tau], he[he["tau"] == tau]
+        results = _compare(a, b, "near_constant_networks", _depths(depth))
+        _, more_n = _per_width(a, b, "near_constant_networks", depth)
+        verdicts.append(_less_verdict(results, more_n))
+        less = [d for d, _, _, z in results if z < -Z95]
+        more = [d for d, _, _, z in results if z > Z95]
+        shares = "; ".join(f"k={d}: {p1:.3f} vs {p2:.3f}" for d, p1, p2, _ in results)
+        halves = []
+        for scheme, frame in (("rai", a), ("iid_bias", b)):
+            half = half_depths(frame)
+            reached = half.dropna(subset=["k_half"])
+            listed = ", ".join(f"{int(r.n)}: {int(r.k_half)}" for r in reached.itertuples())
+            halves.append(
+                f"{scheme} k_half by n {{{listed or 'none by k = ' + str(depth)}}}, "
+                f"{_scaling_words(depth_scaling(half))}"
+            )
+        parts.append(
+            f"tau = {tau:g}: rai vs iid_bias pooled over widths: {shares}; rai less at "
+            f"k = {less or 'none'}, more at k = {more or 'none'}; " + "; ".join(halves)
+        )
+    if all(v == "holds" for v in verdicts):
+        verdict = judge(True)
+    elif all(v == "fails" for v in verdicts):
+        verdict = judge(False)
+    else:
+        verdict = judge(True, partly=True)
+    return Claim(claim_id, source, claim, ". ".join(parts), verdict, NEAR)
 
 
 def deep_born_dead(grid: pd.DataFrame) -> Claim:
@@ -264,7 +363,11 @@ def deep_born_dead(grid: pd.DataFrame) -> Claim:
 
 
 def grid_claims(
-    grid: pd.DataFrame, cells: pd.DataFrame, convergence: dict, assumption: dict
+    grid: pd.DataFrame,
+    cells: pd.DataFrame,
+    convergence: dict,
+    assumption: dict,
+    near_constant: pd.DataFrame | None = None,
 ) -> list[Claim]:
     """Every claim of the main grid, in ledger order."""
     return [
@@ -278,5 +381,6 @@ def grid_claims(
         batchnorm_alive(grid),
         batchnorm_no_gain(grid),
         rai_less_collapse(grid),
+        rai_near_constant(near_constant),
         deep_born_dead(grid),
     ]

@@ -368,9 +368,10 @@ def violations_heatmap(grid: pd.DataFrame, bins: int = 16) -> Figure:
 
 
 def rai_vs_iid(grid: pd.DataFrame, widths: Sequence[int] = (2, 4, 8, 15)) -> Figure:
-    """RAI against He initialization: P(alive) against zero-bias iid, and P(collapsed)
-    against He with symmetric biases (iid_bias, Lu et al.'s baseline; iid when absent),
-    against depth at a few widths, with Wilson bands."""
+    """RAI against He initialization: P(alive) against zero-bias iid, and P(constant) (some
+    layer so far was a dead layer: Lu et al.'s born dead) against He with symmetric biases
+    (iid_bias, Lu et al.'s baseline; iid when absent), against depth at a few widths, with
+    Wilson bands."""
     set_style()
     available = set(grid["scheme"])
     he = "iid_bias" if "iid_bias" in available else "iid"
@@ -382,7 +383,7 @@ def rai_vs_iid(grid: pd.DataFrame, widths: Sequence[int] = (2, 4, 8, 15)) -> Fig
     fig, axes = plt.subplots(1, 2, figsize=(9.0, 3.6), sharey=True, layout="constrained")
     panels = [
         ("p_alive", r"$P(\mathrm{alive})$", "alive", ["iid", "rai"]),
-        ("p_collapsed", r"$P(\mathrm{collapsed})$", "collapsed (constant output)", [he, "rai"]),
+        ("p_constant", r"$P(\mathrm{constant})$", "born dead (constant function)", [he, "rai"]),
     ]
     for ax, (column, ylabel, title, compared) in zip(axes, panels, strict=True):
         for scheme in [s for s in compared if s in available]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from reludeath.grid.constancy import depth_scaling, half_depths
 from reludeath.stats import wilson_interval
 
 __all__ = ["summary_markdown"]
@@ -142,32 +144,88 @@ def _convergence(convergence: dict) -> list[str]:
     return lines
 
 
-def _rai_against_he(grid: pd.DataFrame) -> list[str]:
-    """RAI against He with biases on the collapsed criterion, against iid on the alive one."""
+def _pooled(frame: pd.DataFrame, scheme: str, k: int, count: str) -> float:
+    cells = frame[(frame["scheme"] == scheme) & (frame["k"] == k)]
+    return cells[count].sum() / cells["networks"].sum()
+
+
+def _rai_against_he(grid: pd.DataFrame, near_constant: pd.DataFrame | None) -> list[str]:
+    """RAI against He with biases on Lu et al.'s two criteria (constant; near-constant at each
+    tau), against iid on the alive one; the depth to near-constancy per width and its scaling."""
     depth = int(grid["k"].max())
     depths = sorted({d for d in (2, 4, 8, 16, 32, 64) if d <= depth} | {depth})
+    taus = [] if near_constant is None else sorted(near_constant["tau"].unique(), reverse=True)
     rows = []
     for d in depths:
         row = {"k": d}
         for scheme in ("rai", "iid_bias"):
-            cells = grid[(grid["scheme"] == scheme) & (grid["k"] == d)]
-            share = cells["collapsed_networks"].sum() / cells["networks"].sum()
-            row[f"collapsed ({scheme})"] = share
+            row[f"constant ({scheme})"] = _pooled(grid, scheme, d, "constant_networks")
+        for scheme in ("rai", "iid_bias"):
+            row[f"not alive ({scheme})"] = 1 - _pooled(grid, scheme, d, "alive_networks")
+        for tau in taus:
+            table = near_constant[near_constant["tau"] == tau]
+            for scheme in ("rai", "iid_bias"):
+                row[f"spread <= {tau:g} ({scheme})"] = _pooled(
+                    table, scheme, d, "near_constant_networks"
+                )
         for scheme in ("rai", "iid"):
-            cells = grid[(grid["scheme"] == scheme) & (grid["k"] == d)]
-            row[f"alive ({scheme})"] = cells["alive_networks"].sum() / cells["networks"].sum()
+            row[f"alive ({scheme})"] = _pooled(grid, scheme, d, "alive_networks")
         rows.append(row)
-    return [
+    lines = [
         "",
-        "## RAI against He initialization with biases",
+        "## RAI against He initialization with biases: born dead, exactly and nearly",
         "",
-        "Lu et al. compare RAI with He initialization with symmetric biases (iid_bias here) on "
-        "the collapsed criterion (the output is the same vector at every point); with zero "
-        "biases a collapsed network is simply dead, so iid is the reference for the alive "
+        "Lu et al. call a network born dead when it is a constant function of its input. "
+        "Exactly: some layer so far was a dead layer, its output 0 at every point "
+        "(`constant`; with zero biases this is not alive, with biases a killed point is revived "
+        "by the next bias and the two differ). Nearly: the output's std / RMS over the data, "
+        "`output_spread`, is at most tau, which also counts networks whose output still depends "
+        "on the input, weakly (docs/science.md, section 1.1). RAI is compared with He "
+        "initialization with symmetric biases (iid_bias); iid is the reference for the alive "
         "criterion. Shares pooled over all widths:",
         "",
         _table(pd.DataFrame(rows)),
     ]
+    if near_constant is None:
+        return lines
+    lines += [
+        "",
+        "Depth k_half at which half the networks are near-constant, per width (first depth "
+        f"whose share reaches 1/2; '-' not by k = {depth}), and how it scales with n (weighted "
+        "fits of log k_half, each with its chi-square goodness of fit):",
+        "",
+    ]
+    halves, fits = [], []
+    for tau in taus:
+        for scheme in ("rai", "iid_bias"):
+            table = near_constant[
+                (near_constant["tau"] == tau) & (near_constant["scheme"] == scheme)
+            ]
+            half = half_depths(table)
+            row = {"tau": f"{tau:g}", "scheme": scheme}
+            for r in half.itertuples():
+                row[f"n={int(r.n)}"] = "-" if np.isnan(r.k_half) else f"{int(r.k_half)}"
+            halves.append(row)
+            fit = depth_scaling(half)
+            entry = {"tau": f"{tau:g}", "scheme": scheme, "widths": len(fit["widths"])}
+            for model in ("exponential", "power"):
+                if fit.get("fitted"):
+                    f = fit[model]
+                    entry[f"{model} slope"] = f"{f['slope']:.3g} +- {f['slope_se']:.2g}"
+                    entry[f"{model} chi2 p"] = f"{f['p_value']:.2g}"
+                else:
+                    entry[f"{model} slope"] = entry[f"{model} chi2 p"] = "-"
+            fits.append(entry)
+    lines += [
+        _table(pd.DataFrame(halves)),
+        "",
+        "Exponential: log k_half = a + b n (k_half ~ e^(b n)); power: log k_half = a + b log n "
+        "(k_half ~ n^b). A model describes the data where its chi-square p >= 0.05; where "
+        "neither does, the depths are descriptive only.",
+        "",
+        _table(pd.DataFrame(fits)),
+    ]
+    return lines
 
 
 def _claims(claims: pd.DataFrame) -> list[str]:
@@ -189,6 +247,7 @@ def summary_markdown(
     convergence: dict,
     assumption: dict,
     claims: pd.DataFrame | None = None,
+    near_constant: pd.DataFrame | None = None,
 ) -> str:
     """Bound violations, the convergence explained by the split identity, the variance
     verdict, scheme comparisons and the main grid's claims."""
@@ -231,7 +290,7 @@ def summary_markdown(
             f"keep data points alive.",
         ]
     if {"rai", "iid", "iid_bias"} <= schemes:
-        parts += _rai_against_he(grid)
+        parts += _rai_against_he(grid, near_constant)
     if claims is not None:
         parts += _claims(claims)
     return "\n".join(parts) + "\n"

@@ -139,11 +139,17 @@ OUTPUTS: tuple[Output, ...] = (
     Output("alive_points", "int32", 0, "A(j): points no layer <= j has killed"),
     Output("sum_var", "float64", 0.0, "sum_i Var F_i over the points, dead as 0, in 4**log2_scale"),
     Output("mean_sq", "float64", 0.0, "||E F||^2, same units"),
-    Output("collapsed", "bool", 1, "the output is constant over the data"),
+    Output("collapsed", "bool", 1, "output_spread <= collapse_rtol: near-constant over the data"),
     Output("output_nonzero", "bool", 0, "the output is nonzero at some point"),
     Output("flipped", "bool", 0, "signflip negated the layer"),
     Output("log2_scale", "int64", "log2_scale", "power of two taken out of the activations"),
     Output("split", "bool", 0, "some neuron is > 0 at one point alive before, <= 0 at another"),
+    Output(
+        "output_spread",
+        "float64",
+        0.0,
+        "std / RMS of the output over every point, sqrt(sum_i Var F_i / sum_i E F_i^2); 0 if zero",
+    ),
 )
 OUTPUT_NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
 

@@ -328,7 +328,12 @@ def _statistics(c: _Code, n: int, a: dict, layer, cols, alive_before, masked) ->
     rtol2 = b.fmul(a["collapse_rtol"], a["collapse_rtol"])
     collapsed = b.fcmp_ordered("<=", sum_var, b.fmul(rtol2, energy))
     _store_output(c, a, "collapsed", layer, collapsed)
-    _store_output(c, a, "output_nonzero", layer, b.fcmp_ordered(">", energy, f64(0.0)))
+    nonzero = b.fcmp_ordered(">", energy, f64(0.0))
+    _store_output(c, a, "output_nonzero", layer, nonzero)
+    # std / RMS over every point: sqrt(sum_var / energy), sum_var clipped at 0; 0 when zero.
+    ratio = b.fdiv(b.select(b.fcmp_ordered(">", sum_var, f64(0.0)), sum_var, f64(0.0)), energy)
+    spread = b.call(_sqrt(c.function.module), [ratio])
+    _store_output(c, a, "output_spread", layer, b.select(nonzero, spread, f64(0.0)))
     stats = c.var(sum_var), c.var(mean_sq)
     with b.if_then(masked):  # dead points' outputs as zero
         # Sums over the points alive before the layer; the others count as zeros.

@@ -1,10 +1,11 @@
 """The practice claims of the ledger, judged from the grid table (docs/science.md, §8).
 
 - ``folk.small_positive_bias``: const_bias against iid (He, zero bias), per (n, k), on
-  P(alive) and on P(collapsed) (constant output, the near-constant criterion until a
-  finer one exists). Holds when the bias helps measurably somewhere, never hurts, and at the
-  deepest layer every width keeps P(alive) >= KEEPS_ALIVE; partly when it helps but networks
-  still die; fails when it makes no measurable difference or hurts.
+  P(alive) and on P(constant) (Lu et al.'s born dead: some layer so far was a dead layer, so
+  the output is a constant function of the input). Holds when the bias helps measurably
+  somewhere, never hurts, and at the deepest layer every width keeps P(alive) >= KEEPS_ALIVE;
+  partly when it helps but networks still die; fails when it makes no measurable difference
+  or hurts.
 - ``practice.<scheme>_vs_...``: the scheme against iid on P(alive). The claim is "no
   difference": it holds when no (n, k) differs beyond Z_SIGNIFICANT standard errors.
 """
@@ -98,11 +99,11 @@ def _largest(frame: pd.DataFrame) -> str:
 
 def _folk(spec: PracticeClaim, grid: pd.DataFrame, evidence: str) -> Claim:
     alive = compare_schemes(grid, spec.scheme, spec.reference, "p_alive")
-    collapsed = compare_schemes(grid, spec.scheme, spec.reference, "p_collapsed")
+    constant = compare_schemes(grid, spec.scheme, spec.reference, "p_constant")
     better_alive = int((alive["z"] > Z_SIGNIFICANT).sum())
     worse_alive = int((alive["z"] < -Z_SIGNIFICANT).sum())
-    fewer_constant = int((collapsed["z"] < -Z_SIGNIFICANT).sum())
-    more_constant = int((collapsed["z"] > Z_SIGNIFICANT).sum())
+    fewer_constant = int((constant["z"] < -Z_SIGNIFICANT).sum())
+    more_constant = int((constant["z"] > Z_SIGNIFICANT).sum())
     last = deepest(alive)
     keeps = bool((last["p"] >= KEEPS_ALIVE).all())
     helps = better_alive + fewer_constant > 0
@@ -112,7 +113,7 @@ def _folk(spec: PracticeClaim, grid: pd.DataFrame, evidence: str) -> Claim:
     measured = (
         f"{spec.scheme} against {spec.reference} over {cells} (n, k) cells, beyond "
         f"{Z_SIGNIFICANT:g} SE: more alive in {better_alive}, fewer alive in {worse_alive}; "
-        f"fewer with constant output in {fewer_constant}, more in {more_constant}. "
+        f"fewer born dead (a constant function) in {fewer_constant}, more in {more_constant}. "
         f"{_at_deepest(alive, spec.scheme, spec.reference)}. Keeps P(alive) >= "
         f"{KEEPS_ALIVE:g} at the deepest layer of every width: {'yes' if keeps else 'no'} "
         f"(smallest {last['p'].min():.3f} at n={int(last.loc[last['p'].idxmin(), 'n'])})."

@@ -40,8 +40,12 @@ def compare_schemes(
     """Per (n, k) both schemes share: p of each, d = p_scheme - p_reference, se and z.
 
     `column` is a proportion of the grid with a count column beside it (p_alive from
-    alive_networks, p_collapsed from collapsed_networks)."""
-    count = {"p_alive": "alive_networks", "p_collapsed": "collapsed_networks"}[column]
+    alive_networks, p_constant from constant_networks, p_collapsed from collapsed_networks)."""
+    count = {
+        "p_alive": "alive_networks",
+        "p_constant": "constant_networks",
+        "p_collapsed": "collapsed_networks",
+    }[column]
     keys = ["n", "k"]
     left = grid.loc[grid["scheme"] == scheme, [*keys, count, "networks"]]
     right = grid.loc[grid["scheme"] == reference, [*keys, count, "networks"]]

@@ -1,5 +1,6 @@
-"""The figure "initializations in practice": how often networks die (1 - P(alive)) and how
-often their output is constant (P(collapsed)) against depth, per width, for the practice
+"""The figure "initializations in practice": how often networks are born dead, a constant
+function (P(constant)), and how often their output is near-constant (std / RMS over the data
+at most 1e-5, P(collapsed)) against depth, per width, for the practice
 schemes beside iid and iid_bias, with 95% Wilson bands."""
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ def _colors(schemes: Sequence[str]) -> dict:
 
 
 def practice_figure(grid: pd.DataFrame, widths: Sequence[int] = PRACTICE_WIDTHS) -> Figure:
-    """Top row 1 - P(alive), bottom row P(collapsed) (exactly constant output, the
-    near-constant criterion until a finer one exists), one column per width, x = depth k."""
+    """Top row P(constant) (some layer so far was a dead layer), bottom row P(collapsed)
+    (output_spread <= 1e-5, near-constant), one column per width, x = depth k."""
     set_style()
     present = set(grid["scheme"])
     schemes = [s for s in BASELINES if s in present] + practice_schemes(present)
@@ -50,10 +51,10 @@ def practice_figure(grid: pd.DataFrame, widths: Sequence[int] = PRACTICE_WIDTHS)
         layout="constrained", squeeze=False,
     )  # fmt: skip
     rows = [
-        ("p_alive", True, r"$1 - P(\mathrm{alive})$"),
-        ("p_collapsed", False, r"$P(\mathrm{constant\ output})$"),
+        ("p_constant", r"$P(\mathrm{constant})$"),
+        ("p_collapsed", r"$P(\mathrm{spread} \leq 10^{-5})$"),
     ]
-    for r, (column, complement, ylabel) in enumerate(rows):
+    for r, (column, ylabel) in enumerate(rows):
         for c, n in enumerate(shown):
             ax = axes[r][c]
             for scheme in schemes:
@@ -61,8 +62,6 @@ def practice_figure(grid: pd.DataFrame, widths: Sequence[int] = PRACTICE_WIDTHS)
                 if cell.empty:
                     continue
                 value, low, high = (cell[column + s] for s in ("", "_low", "_high"))
-                if complement:
-                    value, low, high = 1 - value, 1 - high, 1 - low
                 color = colors[scheme]
                 dashed = scheme in BASELINES
                 ax.fill_between(cell["k"], low, high, color=color, alpha=0.15, lw=0)
