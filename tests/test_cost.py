@@ -55,7 +55,7 @@ def test_run_cost_sums_replicates_of_each_shard():
     rates = {k: Rates(kernel=1.0 * k[1], draw=0.5, table=0.0) for k in keys}
     cost = run_cost(shards, rates, job_s=0.25)
     # Each key: 3 replicates of 4 + 4 + 2 networks.
-    for (label, n, k), c in cost.items():
+    for (_label, n, _k), c in cost.items():
         assert c.kernel == pytest.approx(10 * n)
         assert c.draw == pytest.approx(5.0)
         assert c.other == pytest.approx(3 * 0.25)
@@ -71,9 +71,9 @@ def test_run_cost_names_a_missing_rate():
 
 
 def test_rates_refuse_negative_or_nan():
-    with pytest.raises(ValueError, match="Rates.kernel"):
+    with pytest.raises(ValueError, match=r"Rates\.kernel"):
         Rates(kernel=-1.0, draw=0.0)
-    with pytest.raises(ValueError, match="Rates.draw"):
+    with pytest.raises(ValueError, match=r"Rates\.draw"):
         Rates(kernel=0.0, draw=math.nan)
 
 
