@@ -7,7 +7,8 @@ Usage: python bench/scaling.py [--configfile FILE ...] [--sample S] [--root DIR]
    predicted CPU-seconds of its shard jobs, C = c_job + T * (c_kernel + c_draw + c_table)
    per shard, with the per-network rates measured here, one thread, process CPU time, on the
    first S networks (default 32) of each (scheme, n, k) at the config's M, and c_job from
-   starting a Python process that imports what a shard job imports. Beside each, the CPU-seconds
+   starting a Python process that imports what a shard job imports and writes a one-network
+   shard. Beside each, the CPU-seconds
    Snakemake measured (`cpu_time` of results/benchmarks/simulate_shard/..., under --root,
    default .) where every shard of that (scheme, n, k) has run. Compiling the kernel is not in
    it (once per machine, bench/compile.py). Each config's line:
@@ -32,7 +33,9 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +54,13 @@ from reludeath.simulate import draw_network, simulate_shard
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO / "config" / "config.yaml"
 SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
-JOB_IMPORTS = "import snakemake.script, reludeath.threads, reludeath.simulate, reludeath.io"
+# A shard job's fixed part: its imports, and a one-network shard made and written.
+JOB = """import sys, snakemake.script, reludeath.threads
+from reludeath import ShardSpec, simulate_shard
+from reludeath.io import write_table
+spec = ShardSpec("iid", 1, 1, 1, 1, seed=0)
+write_table(simulate_shard(spec), sys.argv[1], {"spec": spec.as_metadata()})
+"""
 T = 64
 
 
@@ -74,21 +83,32 @@ def load_config(path: Path | None) -> dict:
     return check_config(config, yaml.safe_load(SCHEMA.read_text()))
 
 
-def job_seconds(repeats: int = 3) -> float:
-    """CPU-seconds of a Python process that imports what a shard job imports (median)."""
+def job_seconds(scratch: Path, repeats: int = 3) -> float:
+    """CPU-seconds of a Python process that imports what a shard job imports and makes and
+    writes a one-network shard (median)."""
     spent = []
     for _ in range(repeats):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run([sys.executable, "-c", JOB_IMPORTS], check=True)
+        subprocess.run([sys.executable, "-c", JOB, str(scratch / "job.parquet")], check=True)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         spent.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     return statistics.median(spent)
 
 
+def whole_seconds(spec: ShardSpec, scratch: Path) -> float:
+    """CPU-seconds to simulate the shard `spec` (one thread) and write it."""
+    start = time.process_time()
+    table = simulate_shard(spec, threads=1)
+    write_table(table, scratch / "shard.parquet", {"spec": spec.as_metadata()})
+    return time.process_time() - start
+
+
 def measure_rates(shard: PlannedShard, config: dict, sample: int, scratch: Path) -> Rates:
-    """CPU-seconds per network of the shard's first `sample` networks, one thread."""
+    """CPU-seconds per network of the shard's first `sample` networks, one thread: drawing and
+    kernel timed alone; the table's share from the whole shard's time at `sample` networks and
+    at one, less drawing and kernel (so the shard's fixed part, in c_job, is not counted)."""
     spec = ShardSpec(
-        shard.scheme, shard.width, shard.depth, min(sample, shard.networks),
+        shard.scheme, shard.width, shard.depth, max(2, min(sample, shard.networks)),
         config["data_points"], config["seed"], first_network=shard.first_network,
         shared_data=config["shared_data"], options=shard.options,
     )  # fmt: skip
@@ -108,25 +128,19 @@ def measure_rates(shard: PlannedShard, config: dict, sample: int, scratch: Path)
     start = time.process_time()
     kernel.run_networks(x, w, b, settings, outs, threads=1)
     kernel_s = time.process_time() - start
-    start = time.process_time()
-    table = simulate_shard(spec, threads=1)
-    write_table(table, scratch / "shard.parquet", {"spec": spec.as_metadata()})
-    whole_s = time.process_time() - start
-    table_s = max(0.0, whole_s - draw_s - kernel_s)
-    return Rates(kernel_s / count, draw_s / count, table_s / count)
+    one = whole_seconds(replace(spec, networks=1), scratch)
+    table_s = (whole_seconds(spec, scratch) - one) / (count - 1) - (draw_s + kernel_s) / count
+    return Rates(kernel_s / count, draw_s / count, max(0.0, table_s))
 
 
 def cost_report(name: str, config: dict, sample: int, root: Path, job_s: float) -> None:
     """Print the predicted and measured CPU-seconds of a config's shard jobs."""
     shards = planned_shards(config)
-    scratch = Path(os.environ.get("TMPDIR", "/tmp")) / f"reludeath-scaling-{os.getpid()}"
-    scratch.mkdir(exist_ok=True)
     rates = {}
-    for shard in shards:
-        if key(shard) not in rates:
-            rates[key(shard)] = measure_rates(shard, config, sample, scratch)
-    (scratch / "shard.parquet").unlink(missing_ok=True)
-    scratch.rmdir()
+    with tempfile.TemporaryDirectory() as scratch:
+        for shard in shards:
+            if key(shard) not in rates:
+                rates[key(shard)] = measure_rates(shard, config, sample, Path(scratch))
     predicted = run_cost(shards, rates, job_s)
     measured = measured_cost(shards, root)
     print(f"{name}: {len(shards)} shard jobs, M={config['data_points']}, c_job={job_s:.2f} s")
@@ -212,7 +226,8 @@ def main() -> None:
         parser.error(f"--sample must be >= 1, not {args.sample}")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"sgemm_gmacs={sgemm_gmacs():.1f} (2048^3 float32 matmul, all cores)", flush=True)
-    job_s = job_seconds()
+    with tempfile.TemporaryDirectory() as scratch:
+        job_s = job_seconds(Path(scratch))
     for path in [None, *args.configfile]:
         name = "config/config.yaml" if path is None else str(path)
         cost_report(name, load_config(path), args.sample, args.root, job_s)
