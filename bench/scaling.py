@@ -120,7 +120,8 @@ def measure_rates(shard: PlannedShard, config: dict, sample: int, scratch: Path)
     w = np.empty((count, depth, n, n), dtype)
     b = np.empty((count, depth if scheme.has_bias else 0, n), dtype)
     outs = kernel.allocate_outputs(count, depth)
-    kernel.run_networks(x[:1] * 0, w[:1] * 0, b[:1] * 0, settings, outs.rows(0, 1), threads=1)
+    zeros = (np.zeros_like(a[:1]) for a in (x, w, b))  # compile, or load from the cache
+    kernel.run_networks(*zeros, settings, outs.rows(0, 1), threads=1)
     start = time.process_time()
     for t in range(count):
         draw_network(spec, scheme, spec.first_network + t, dtype, out=(x[t], w[t], b[t]))
