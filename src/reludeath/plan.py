@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from reludeath.aggregate import path_widths
+from reludeath.grid.aggregate import path_widths
 from reludeath.schemes import configured_schemes
 
 # Snakemake's per-job benchmark of a shard (columns s, ..., cpu_time), by shard.
