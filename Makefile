@@ -30,6 +30,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/machine.py
 	$(BIN)/python bench/kernel.py
+	$(BIN)/python bench/kernel.py --width 32
+	$(BIN)/python bench/kernel.py --width 64
 	$(BIN)/python bench/grid.py
 	$(BIN)/python bench/scaling.py
 	$(BIN)/python bench/compile.py

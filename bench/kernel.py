@@ -1,14 +1,23 @@
 """Kernel throughput against a plain-numpy reference and against the machine's own matmul.
 
-iid, T=256 networks, M=1024 points, k=256 layers, for n = 4, 8 and 15 (n = 15 last: almost
-nothing dies there, so nothing is skipped). GMAC/s counts T*M*k*n^2 multiply-adds per pass,
-whatever the kernel skips. Medians of repeats, all cores. The machine's rate is a large
-float32 matmul measured in the same process (bench/machine.py); efficiency = kernel / sgemm.
-The last line is: kernel_gmacs=X reference_gmacs=Y ratio=Z sgemm_gmacs=S efficiency=E
+Usage: python bench/kernel.py [--width N]
+
+iid networks over M=1024 points. Without --width: T=256 networks, k=256 layers, for n = 4, 8
+and 15 (n = 15 last, with the numpy reference: almost nothing dies there, so nothing is
+skipped). With --width N (1 <= N <= 64, one width a process): that width alone, with the
+reference. Above n = 15, T and k shrink so that a run does the n = 15 run's multiply-adds,
+T*k*n^2 = 256*256*15^2, and takes about a minute in all (T = max(64, 256*15^2/n^2) networks,
+so that every core gets several; k = 256*256*15^2 / (T*n^2) layers: n = 32 runs T = 64,
+k = 225, n = 64 runs T = 64, k = 56). GMAC/s counts T*M*k*n^2 multiply-adds per pass, whatever
+the kernel skips. Medians of repeats, all cores. The machine's rate is a large float32 matmul
+measured in the same process (bench/machine.py); efficiency = kernel / sgemm.
+The last line is:
+width=N kernel_gmacs=X reference_gmacs=Y ratio=Z sgemm_gmacs=S efficiency=E
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -17,12 +26,21 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from machine import sgemm_gmacs
+from machine import Sgemm, gmacs, sgemm_gmacs
 
 from reludeath import ShardSpec, kernel
 from reludeath.simulate import draw_network
 
 T, M, K = 256, 1024, 256
+WIDTHS = range(1, 65)
+
+
+def shape(n: int) -> tuple[int, int]:
+    """(networks T, layers k) at width n: T = K = 256 up to n = 15, then as many
+    multiply-adds as n = 15 does (T*k*n^2 = 256*256*15^2), with T >= 64."""
+    budget = T * K * 15**2
+    networks = max(64, min(T, round(budget / (K * n * n))))
+    return networks, min(K, round(budget / (networks * n * n)))
 
 
 def numpy_reference(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -40,29 +58,41 @@ def numpy_reference(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return counts
 
 
-def measure(n: int, sgemm: float, reference: bool) -> str:
-    spec = ShardSpec("iid", n, K, T, M, seed=0)
+def measure(n: int, reference: bool) -> str:
+    networks, depth = shape(n)
+    spec = ShardSpec("iid", n, depth, networks, M, seed=0)
     scheme = spec.scheme_object
-    drawn = [draw_network(spec, scheme, t, np.dtype(np.float32)) for t in range(T)]
+    drawn = [draw_network(spec, scheme, t, np.dtype(np.float32)) for t in range(networks)]
     x, weights, biases = (np.stack(parts) for parts in zip(*drawn, strict=True))
-    outs = kernel.allocate_outputs(T, K)
+    outs = kernel.allocate_outputs(networks, depth)
     settings = scheme.kernel_settings("float32")
 
     def run_kernel() -> None:
         kernel.run_networks(x, weights, biases, settings, outs)
 
+    start = time.perf_counter()
     run_kernel()  # compile, or load from cache
-    times = []
-    for _ in range(7):
+    first = time.perf_counter() - start
+    times, beside = [], []
+    sgemm_timer = Sgemm()
+    for _ in range(7):  # kernel and sgemm alternate: both see the machine's load alike
         start = time.perf_counter()
         run_kernel()
         times.append(time.perf_counter() - start)
-    macs = T * M * K * n * n
+        beside.append(sgemm_timer.seconds())
+    sgemm = gmacs(beside)
+    macs = networks * M * depth * n * n
     kernel_gmacs = macs / statistics.median(times) / 1e9
-    line = f"n={n} kernel median {statistics.median(times):.3f} s over {len(times)} runs"
+    line = (
+        f"n={n} T={networks} k={depth}: first call {first:.2f} s (compile or cache), "
+        f"kernel median {statistics.median(times):.3f} s over {len(times)} runs"
+    )
     if not reference:
         efficiency = kernel_gmacs / sgemm
-        return f"{line}\nn={n} kernel_gmacs={kernel_gmacs:.1f} efficiency={efficiency:.2f}"
+        return (
+            f"{line}\nn={n} kernel_gmacs={kernel_gmacs:.1f} sgemm_gmacs={sgemm:.1f} "
+            f"efficiency={efficiency:.2f}"
+        )
     reference_times = []
     for _ in range(3):
         start = time.perf_counter()
@@ -75,19 +105,26 @@ def measure(n: int, sgemm: float, reference: bool) -> str:
     return (
         f"{line}\nreference median {statistics.median(reference_times):.3f} s over "
         f"{len(reference_times)} runs\n"
-        f"kernel_gmacs={kernel_gmacs:.1f} reference_gmacs={reference_gmacs:.2f} "
+        f"width={n} kernel_gmacs={kernel_gmacs:.1f} reference_gmacs={reference_gmacs:.2f} "
         f"ratio={kernel_gmacs / reference_gmacs:.1f} sgemm_gmacs={sgemm:.1f} "
         f"efficiency={kernel_gmacs / sgemm:.2f}"
     )
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--width", type=int, help="one width, 1 to 64, with the reference")
+    args = parser.parse_args()
+    if args.width is not None and args.width not in WIDTHS:
+        parser.error(f"--width must be in 1..64, not {args.width}")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    sgemm = sgemm_gmacs()
-    print(f"sgemm_gmacs={sgemm:.1f} (2048^3 float32 matmul, all cores)")
+    print(f"sgemm_gmacs={sgemm_gmacs():.1f} at the start (2048^3 float32 matmul, all cores)")
+    if args.width is not None:
+        print(measure(args.width, reference=True))
+        return
     for n in (4, 8):
-        print(measure(n, sgemm, reference=False), flush=True)
-    print(measure(15, sgemm, reference=True))
+        print(measure(n, reference=False), flush=True)
+    print(measure(15, reference=True))
 
 
 if __name__ == "__main__":

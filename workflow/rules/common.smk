@@ -1,5 +1,4 @@
 # Configuration: validation, and the one place where config turns into file lists.
-import math
 from pathlib import Path
 
 import yaml
@@ -7,8 +6,9 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version
 
 from reludeath.config import ConfigError, check_config, typed_leaves
-from reludeath.grid.aggregate import path_widths
 from reludeath.grid.figures import TABLES as GRID_TABLES, enabled_figures
+from reludeath.plan import SHARD_BENCHMARK, replicates
+from reludeath.plan import shard_depths as planned_depths
 from reludeath.report_layout import report_entry
 from reludeath.schemes import configured_schemes, scheme_traits
 
@@ -52,7 +52,7 @@ SCHEME_TRAITS = {
 WIDTHS = sorted(config["widths"])
 PATH = config["path"]
 FIGURES_CONFIG = config["figures"]
-REPLICATES = math.ceil(config["networks"] / config["shard_networks"])
+REPLICATES = len(replicates(config["networks"], config["shard_networks"]))
 
 # Families of experiments beyond the main grid (variants, dynamics) register here from
 # their own .smk files, namely the files the default target needs, their claims tables
@@ -63,19 +63,10 @@ CLAIM_TABLES = []
 SUMMARY_SECTIONS = []
 
 
-def path_cells():
-    """(p, k, n) of the path experiment; it runs on iid networks."""
-    return path_widths(PATH["p"], PATH["depth"])
-
-
 def shard_depths():
     """{(scheme, n): depth}: each (scheme, n) is simulated once, as deep as the grid and
     the path experiment need, so no (scheme, n, k) is ever simulated twice."""
-    depths = {(scheme, n): config["depth"] for scheme in SCHEMES for n in WIDTHS}
-    deepest = path_cells().groupby("n")["k"].max()
-    for n, k in deepest.items():
-        depths[("iid", int(n))] = max(depths.get(("iid", int(n)), 0), int(k))
-    return depths
+    return planned_depths(SCHEMES, WIDTHS, config["depth"], PATH["p"], PATH["depth"])
 
 
 def shard_files():
@@ -104,8 +95,7 @@ def shard_scheme(wildcards):
 
 def shard_networks(wildcards):
     """(first network, networks) of replicate `rep`: the last shard may be smaller."""
-    first = int(wildcards.rep) * config["shard_networks"]
-    return first, min(config["shard_networks"], config["networks"] - first)
+    return replicates(config["networks"], config["shard_networks"])[int(wildcards.rep)]
 
 
 def figure_files():

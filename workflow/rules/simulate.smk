@@ -7,7 +7,7 @@ rule simulate_shard:
     log:
         "results/logs/simulate_shard/{label}/n{n}/k{k}/rep{rep}.log",
     benchmark:
-        "results/benchmarks/simulate_shard/{label}/n{n}/k{k}/rep{rep}.tsv"
+        SHARD_BENCHMARK
     group:
         "simulate"
     conda:

@@ -1,0 +1,87 @@
+"""The simulation shards a configuration needs, declared once: the workflow's file lists
+(workflow/rules/common.smk) and the cost model (reludeath.cost, bench/scaling.py) read them.
+
+Each (scheme, n) is simulated once, as deep as the grid (config `depth`) and the path
+experiment (iid, n = ceil(n(k, p)) for k <= path.depth) need, in ceil(T / shard_networks)
+replicates of at most shard_networks networks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from reludeath.grid.aggregate import path_widths
+from reludeath.schemes import configured_schemes
+
+# Snakemake's per-job benchmark of a shard (columns s, ..., cpu_time), by shard.
+SHARD_BENCHMARK = "results/benchmarks/simulate_shard/{label}/n{n}/k{k}/rep{rep}.tsv"
+PATH_SCHEME = "iid"  # the path experiment's networks
+
+
+@dataclass(frozen=True)
+class PlannedShard:
+    """One shard job: networks first_network .. first_network + networks - 1 of a scheme."""
+
+    scheme: str
+    options: tuple[tuple[str, object], ...]
+    label: str
+    width: int
+    depth: int
+    replicate: int
+    first_network: int
+    networks: int
+
+    @property
+    def benchmark(self) -> str:
+        """The path of Snakemake's benchmark file of this shard's job."""
+        return SHARD_BENCHMARK.format(
+            label=self.label, n=self.width, k=self.depth, rep=self.replicate
+        )
+
+
+def shard_depths(
+    schemes: Iterable[str],
+    widths: Iterable[int],
+    depth: int,
+    path_p: Sequence[float],
+    path_depth: int,
+) -> dict[tuple[str, int], int]:
+    """{(scheme, n): depth}: every scheme at every width to `depth`, and iid at each width of
+    the path experiment as deep as its deepest cell, so no (scheme, n, k) runs twice."""
+    depths = {(scheme, int(n)): int(depth) for scheme in schemes for n in widths}
+    deepest = path_widths(path_p, path_depth).groupby("n")["k"].max()
+    for n, k in deepest.items():
+        key = (PATH_SCHEME, int(n))
+        depths[key] = max(depths.get(key, 0), int(k))
+    return depths
+
+
+def replicates(networks: int, shard_networks: int) -> list[tuple[int, int]]:
+    """(first network, networks) of each replicate: ceil(T / shard) of them, the last smaller."""
+    count = math.ceil(networks / shard_networks)
+    return [
+        (rep * shard_networks, min(shard_networks, networks - rep * shard_networks))
+        for rep in range(count)
+    ]
+
+
+def planned_shards(config: dict) -> list[PlannedShard]:
+    """Every shard job of a checked configuration (defaults filled in), sorted as the
+    workflow lists them."""
+    configured = configured_schemes(config["schemes"])
+    depths = shard_depths(
+        configured, config["widths"], config["depth"], config["path"]["p"],
+        config["path"]["depth"],
+    )  # fmt: skip
+    out = []
+    for (scheme, n), k in sorted(depths.items()):
+        options, label = configured.get(scheme, ({}, scheme))
+        for rep, (first, count) in enumerate(
+            replicates(config["networks"], config["shard_networks"])
+        ):
+            out.append(
+                PlannedShard(scheme, tuple(sorted(options.items())), label, n, k, rep, first, count)
+            )
+    return out
