@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from reludeath import kernel
+from reludeath.schemes import get_scheme
 from reludeath.simulate import ShardSpec, draw_network, positive_int
 
-__all__ = ["SplitRecord", "on_one_ray", "simulate_splits"]
+__all__ = ["SplitRecord", "on_one_ray", "simulate_splits", "split_record"]
 
 # Points count as parallel when 1 - cos(angle) <= RAY_TOLERANCE (float64 images).
 RAY_TOLERANCE = 1e-9
@@ -28,13 +29,15 @@ class SplitRecord:
     """Per-network split history of T networks over K layers.
 
     at_risk[t, j-1]: network t is alive after layer j-1; split[t, j-1]: it is, and layer j
-    splits its living points; last_split[t]: the last such j (0 if none); one_ray[t]: its
-    living points are on one ray after layer K (or it is dead)."""
+    splits its living points; alive[t, j-1]: it is alive after layer j; last_split[t]: the
+    last such j (0 if none); one_ray[t]: its living points are on one ray after layer K (or
+    it is dead)."""
 
     n: int
     data_points: int
     at_risk: np.ndarray
     split: np.ndarray
+    alive: np.ndarray
     last_split: np.ndarray
     one_ray: np.ndarray
 
@@ -72,6 +75,24 @@ def _final_images(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return h
 
 
+def split_record(x: np.ndarray, weights: np.ndarray, threads: int = 1) -> SplitRecord:
+    """The split history of zero-bias networks with data x (T, n, M), weights (T, K, n, n)."""
+    networks, n, data_points = x.shape
+    depth = weights.shape[1]
+    settings = get_scheme("iid").kernel_settings(x.dtype)
+    one_ray = np.array([on_one_ray(_final_images(x[t], weights[t])) for t in range(networks)])
+    out = kernel.allocate_outputs(networks, depth)
+    biases = np.empty((networks, 0, n), x.dtype)
+    kernel.run_networks(x, weights, biases, settings, out, threads=threads)
+    points = np.asarray(out["alive_points"])
+    before = np.hstack([np.full((networks, 1), data_points, points.dtype), points[:, :-1]])
+    at_risk = before > 0
+    split = np.asarray(out["split"]).astype(bool) & at_risk
+    layers = np.arange(1, depth + 1)
+    last_split = np.where(split, layers, 0).max(axis=1)
+    return SplitRecord(n, data_points, at_risk, split, points > 0, last_split, one_ray)
+
+
 def simulate_splits(
     n: int,
     data_points: int,
@@ -81,7 +102,8 @@ def simulate_splits(
     first_network: int = 0,
     threads: int = 1,
 ) -> SplitRecord:
-    """Run `networks` iid networks of width n over `data_points` points for `depth` layers."""
+    """Run `networks` iid networks of width n over `data_points` points for `depth` layers:
+    network i is the grid's iid network i of that seed and width (fresh data per network)."""
     spec = ShardSpec("iid", n, depth, networks, data_points, seed, first_network)
     scheme = spec.scheme_object
     positive_int("threads", threads)
@@ -89,17 +111,6 @@ def simulate_splits(
     x = np.empty((networks, n, data_points), dtype)
     weights = np.empty((networks, depth, n, n), dtype)
     biases = np.empty((networks, 0, n), dtype)
-    one_ray = np.empty(networks, bool)
     for t in range(networks):
-        arrays = (x[t], weights[t], biases[t])
-        draw_network(spec, scheme, first_network + t, dtype, out=arrays)
-        one_ray[t] = on_one_ray(_final_images(x[t], weights[t]))
-    out = kernel.allocate_outputs(networks, depth)
-    kernel.run_networks(x, weights, biases, scheme.kernel_settings(dtype), out, threads=threads)
-    alive = np.asarray(out["alive_points"])
-    before = np.hstack([np.full((networks, 1), data_points, alive.dtype), alive[:, :-1]])
-    at_risk = before > 0
-    split = np.asarray(out["split"]).astype(bool) & at_risk
-    layers = np.arange(1, depth + 1)
-    last_split = np.where(split, layers, 0).max(axis=1)
-    return SplitRecord(n, data_points, at_risk, split, last_split, one_ray)
+        draw_network(spec, scheme, first_network + t, dtype, out=(x[t], weights[t], biases[t]))
+    return split_record(x, weights, threads)
