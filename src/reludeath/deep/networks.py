@@ -62,17 +62,26 @@ def on_one_ray(images: np.ndarray, tolerance: float = RAY_TOLERANCE) -> bool:
     return bool(np.all(1.0 - direction @ live <= tolerance))
 
 
-def _final_images(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """The images of the points after every layer, relu(W_k ... relu(W_1 x)), in float64,
-    each layer rescaled by its largest entry (directions are all the ray test needs)."""
+def _ends_on_one_ray(x: np.ndarray, weights: np.ndarray, every: int = 16) -> bool:
+    """Whether the living points' images after the last layer lie on one ray. Float64; every
+    `every` layers the dead columns are dropped, the images rescaled by their largest entry,
+    and the pass stops if they are on one ray (with zero bias they stay there)."""
     h = x.astype(np.float64)
-    for w in weights.astype(np.float64):
-        h = np.maximum(w @ h, 0.0)
-        top = h.max()
-        if top == 0:
-            return h
-        h /= top
-    return h
+    work = np.empty_like(h)
+    depth = weights.shape[0]
+    for j in range(depth):
+        np.matmul(weights[j].astype(np.float64), h, out=work)
+        np.maximum(work, 0.0, out=work)
+        h, work = work, h
+        if (j + 1) % every == 0 or j + 1 == depth:
+            top = h.max()
+            if top == 0:
+                return True
+            h = h[:, h.max(axis=0) > 0] / top
+            work = np.empty_like(h)
+            if on_one_ray(h):
+                return True
+    return on_one_ray(h)
 
 
 def split_record(x: np.ndarray, weights: np.ndarray, threads: int = 1) -> SplitRecord:
@@ -80,7 +89,7 @@ def split_record(x: np.ndarray, weights: np.ndarray, threads: int = 1) -> SplitR
     networks, n, data_points = x.shape
     depth = weights.shape[1]
     settings = get_scheme("iid").kernel_settings(x.dtype)
-    one_ray = np.array([on_one_ray(_final_images(x[t], weights[t])) for t in range(networks)])
+    one_ray = np.array([_ends_on_one_ray(x[t], weights[t]) for t in range(networks)])
     out = kernel.allocate_outputs(networks, depth)
     biases = np.empty((networks, 0, n), x.dtype)
     kernel.run_networks(x, weights, biases, settings, out, threads=threads)
