@@ -11,14 +11,14 @@ import pandas as pd
 from reludeath.claims import Claim, judge
 from reludeath.split import s_growth_report
 
-__all__ = ["CLAIM_IDS", "deep_born_dead", "deep_claims", "half_life", "p_to_l"]
+__all__ = ["CLAIM_IDS", "deep_born_dead", "deep_claims", "growth_of", "half_life", "p_to_l"]
 
 CLAIM_IDS = ("rr.p_to_l", "lu.deep_born_dead")
 SPLIT, PATH = "results/deep/split.parquet", "results/deep/path.parquet"
 _Z95 = 1.959963984540054
 
 
-def _growth(split: pd.DataFrame) -> dict:
+def growth_of(split: pd.DataFrame) -> dict:
     """s_growth_report on the deep table; the SE of S from its 95% interval (tail included)."""
     table = split.assign(S_se=(split["S_high"] - split["S_low"]) / (2 * _Z95))
     return s_growth_report(table)
@@ -30,7 +30,7 @@ def p_to_l(split: pd.DataFrame, path: pd.DataFrame) -> Claim:
     claim = "P(n(k),k) / l(n(k),k) -> 1 along the path n = ceil(n(k,p))"
     source = "Rister & Rubin (long version) §5-6; short §8 ('P -> l with increasing n and k')"
     evidence = f"{SPLIT}; {PATH}"
-    growth = _growth(split)
+    growth = growth_of(split)
     if not growth.get("available") or path.empty:
         return Claim("rr.p_to_l", source, claim, "too few widths", judge(None), evidence)
     first, last = path["k"].min(), path["k"].max()
