@@ -13,6 +13,9 @@ from reludeath.deep.claims import deep_born_dead, half_life, p_to_l
 from reludeath.deep.identity import Identity
 from reludeath.deep.networks import on_one_ray, simulate_splits, split_record
 from reludeath.deep.path import log10_lower_bound, path_table, path_widths
+from reludeath.deep.plan import check_widths, deep_runs
+from reludeath.deep.store import read_record, write_record
+from reludeath.deep.tables import NETWORK_COLUMNS, network_table
 from reludeath.deep.tail import block_tail
 from reludeath.stats import wilson_interval
 
@@ -116,7 +119,15 @@ def _split_table(c_high):
     widths = np.arange(4, 4 + len(c_high))
     S = 2.0 * widths
     return pd.DataFrame(
-        {"n": widths, "S": S, "S_low": 0.9 * S, "S_high": 1.1 * S, "c": 1.0, "c_high": c_high}
+        {
+            "n": widths,
+            "S": S,
+            "S_low": 0.9 * S,
+            "S_high": 1.1 * S,
+            "c": 1.0,
+            "c_high": c_high,
+            "tail_bound": 0.0,
+        }
     )
 
 
@@ -145,3 +156,34 @@ def test_p_to_l_verdict():
     assert p_to_l(split, pd.DataFrame(rows)).verdict == "holds"
     rows[1].update(p_over_l_high=1.5)
     assert p_to_l(split, pd.DataFrame(rows)).verdict == "fails"
+
+
+DEEP = {
+    "widths": [16, 17, 18, 19, 20, 21, 22, 23, 24, 29, 30, 31, 32, 34],
+    "depth_per_width": 24,
+    "networks": 32,
+    "depths": [256, 1000, 10**6, 10**9],
+    "m_sweep": {"widths": [4], "data_points": [1, 64], "networks": 8},
+}
+
+
+def test_check_widths_names_the_key():
+    check_widths(DEEP, range(1, 16), [0.1, 0.5, 0.9])
+    with pytest.raises(ValueError, match=r"deep.widths .*n = \[33\]"):
+        check_widths(DEEP, range(1, 16), [0.1, 0.5, 0.85])
+    with pytest.raises(ValueError, match="above every grid width"):
+        check_widths(DEEP, range(1, 17), [0.5])
+    wide, sweep = deep_runs(DEEP, 1024)
+    assert [r.depth for r in wide[:2]] == [384, 408]
+    assert [(r.n, r.data_points, r.networks) for r in sweep] == [(4, 1, 8), (4, 64, 8)]
+
+
+def test_record_round_trip_and_network_table(tmp_path):
+    record = simulate_splits(5, 64, 37, 11, seed=3)
+    write_record(record, tmp_path / "r.parquet", {})
+    back = read_record(tmp_path / "r.parquet")
+    for name in ("at_risk", "split", "alive", "last_split", "one_ray"):
+        assert np.array_equal(getattr(record, name), getattr(back, name))
+    table = network_table([record], [back])
+    assert list(table.columns) == list(NETWORK_COLUMNS)
+    assert (table["study"] == "path").sum() == 11 and len(table) == 22

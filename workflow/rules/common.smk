@@ -60,6 +60,8 @@ REPLICATES = math.ceil(config["networks"] / config["shard_networks"])
 FAMILY_TARGETS = []
 CLAIM_TABLES = []
 SUMMARY_SECTIONS = []
+# Claim ids a family judges in place of the main grid (the grid then leaves them out).
+GRID_OMITTED_CLAIMS = []
 
 
 def path_cells():

@@ -19,9 +19,10 @@ _Z95 = 1.959963984540054
 
 
 def growth_of(split: pd.DataFrame) -> dict:
-    """s_growth_report on the deep table; the SE of S from its 95% interval (tail included)."""
-    table = split.assign(S_se=(split["S_high"] - split["S_low"]) / (2 * _Z95))
-    return s_growth_report(table)
+    """s_growth_report on the widths whose tail bound is finite (the others cannot be
+    placed); the SE of S from its 95% interval, tail bound included."""
+    table = split[np.isfinite(split["tail_bound"])]
+    return s_growth_report(table.assign(S_se=(table["S_high"] - table["S_low"]) / (2 * _Z95)))
 
 
 def p_to_l(split: pd.DataFrame, path: pd.DataFrame) -> Claim:
@@ -33,25 +34,37 @@ def p_to_l(split: pd.DataFrame, path: pd.DataFrame) -> Claim:
     growth = growth_of(split)
     if not growth.get("available") or path.empty:
         return Claim("rr.p_to_l", source, claim, "too few widths", judge(None), evidence)
-    first, last = path["k"].min(), path["k"].max()
+    depths = sorted(path["k"].unique())
+    first, last = depths[0], depths[-1]
     falls, parts = [], []
     for p, rows in path.groupby("p"):
         a = rows[rows["k"] == first].iloc[0]
         b = rows[rows["k"] == last].iloc[0]
-        falls.append(bool(b.p_over_l_high - 1 < a.p_over_l_low - 1))
+        # an infinite upper end (the tail could not be bounded) cannot decide
+        falls.append(
+            bool(b.p_over_l_high < a.p_over_l_low) if np.isfinite(b.p_over_l_high) else None
+        )
         shown = [
             f"k = {int(r.k):.0e} (n = {int(r.n)}): {r.p_over_l - 1:.3g} "
             f"[{r.p_over_l_low - 1:.3g}, {r.p_over_l_high - 1:.3g}]"
-            for r in rows[rows["k"] >= 10**6].itertuples()
+            for r in rows[rows["k"].isin(depths[-2:])].itertuples()
         ]
         parts.append(f"p = {p:g}: " + "; ".join(shown))
     verdict = growth["is_o_2n"]
-    holds = None if verdict == "undecided" else (verdict == "holds" and all(falls))
+    if verdict == "fails" or False in falls:
+        holds = False
+    elif verdict == "holds" and all(f is True for f in falls):
+        holds = True
+    else:
+        holds = None
+    dropped = sorted(int(n) for n in split.loc[~np.isfinite(split["tail_bound"]), "n"])
     measured = (
         f"P/l - 1 along the path through the split identity: {' | '.join(parts)}; "
-        f"below its value at k = {int(first)} for {sum(falls)} of {len(falls)} p. "
-        f"S(n) = o(2^n) over n = {int(split['n'].min())}..{int(split['n'].max())}: "
-        f"{growth['verdict']}"
+        f"below its value at k = {int(first)} for {sum(f is True for f in falls)} of "
+        f"{len(falls)} p. S(n) = o(2^n) over n = {int(split['n'].min())}.."
+        f"{int(split['n'].max())}"
+        + (f" (without n = {dropped}, tail unbounded)" if dropped else "")
+        + f": {growth['verdict']}"
     )
     return Claim("rr.p_to_l", source, claim, measured, judge(holds), evidence)
 

@@ -37,8 +37,16 @@ class Identity:
     """Per-layer split totals of one width with bootstrap replicates over networks."""
 
     def __init__(
-        self, at_risk: np.ndarray, split: np.ndarray, n: int, replicates: int, seed: int
+        self,
+        at_risk: np.ndarray,
+        split: np.ndarray,
+        n: int,
+        replicates: int,
+        seed: int,
+        settled: np.ndarray | None = None,
     ) -> None:
+        """`settled` (T,) marks networks known to add nothing after the last layer (their
+        points on one ray, or dead): the tail bound counts only the others' splits."""
         self.n = n
         self.networks, self.depth = at_risk.shape
         risk, cut = at_risk.astype(float), split.astype(float)
@@ -49,8 +57,12 @@ class Identity:
         weights = rng.multinomial(T, np.full(T, 1.0 / T), size=replicates).astype(float)
         self.risk, self.cut = risk.sum(axis=0), cut.sum(axis=0)
         self.risk_boot, self.cut_boot = weights @ risk, weights @ cut
-        self.tail = float(block_tail(self.risk, self.cut)) if self.depth >= 4 else 0.0
-        self.tail_bound = tail_bound(self.risk_boot, self.cut_boot) if self.depth >= 4 else 0.0
+        open_cut = cut if settled is None else cut * ~np.asarray(settled, bool)[:, None]
+        if self.depth >= 4:
+            self.tail = float(block_tail(self.risk, open_cut.sum(axis=0)))
+            self.tail_bound = tail_bound(self.risk_boot, weights @ open_cut)
+        else:
+            self.tail = self.tail_bound = 0.0
 
     def _log_ratio(self, risk: np.ndarray, cut: np.ndarray, k: int) -> np.ndarray:
         K = min(k, self.depth)
@@ -85,6 +97,6 @@ class Identity:
         }
 
 
-def identity(at_risk: np.ndarray, split: np.ndarray, n: int, replicates: int, seed: int):
-    """An Identity of one width (see the class)."""
-    return Identity(at_risk, split, n, replicates, seed)
+def identity(record, replicates: int, seed: int) -> Identity:
+    """The Identity of a SplitRecord, its one-ray networks settled."""
+    return Identity(record.at_risk, record.split, record.n, replicates, seed, record.one_ray)

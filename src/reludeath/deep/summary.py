@@ -70,7 +70,7 @@ def deep_markdown(
         "",
     ]
     if not networks.empty:
-        wide = networks[networks["n"].isin(split["n"])]
+        wide = networks[networks["study"] == "path"]
         lines += [
             f"Of the {len(wide)} networks simulated beyond the grid's widths, "
             f"{int(wide['one_ray'].sum())} ended with their points on one ray (no split can "

@@ -13,6 +13,7 @@ from reludeath.deep.networks import SplitRecord
 __all__ = ["NETWORK_COLUMNS", "network_table", "split_table"]
 
 NETWORK_COLUMNS = {
+    "study": "'path' (the widths above the grid's) or 'm_sweep' (S and c against M)",
     "n": "width",
     "data_points": "M",
     "depth_simulated": "K, layers simulated",
@@ -28,11 +29,12 @@ def split_table(rows: Iterable[tuple[Identity, int]]) -> pd.DataFrame:
     return table.sort_values(["n", "data_points"], ignore_index=True)
 
 
-def network_table(records: Iterable[SplitRecord]) -> pd.DataFrame:
+def network_table(wide: Iterable[SplitRecord], sweep: Iterable[SplitRecord]) -> pd.DataFrame:
     """One row per simulated network (NETWORK_COLUMNS)."""
     parts = [
         pd.DataFrame(
             {
+                "study": study,
                 "n": r.n,
                 "data_points": r.data_points,
                 "depth_simulated": r.depth,
@@ -41,6 +43,7 @@ def network_table(records: Iterable[SplitRecord]) -> pd.DataFrame:
                 "one_ray": r.one_ray,
             }
         )
+        for study, records in (("path", wide), ("m_sweep", sweep))
         for r in records
     ]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=NETWORK_COLUMNS)

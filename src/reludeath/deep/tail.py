@@ -10,7 +10,9 @@ geometrically, block to block, by the ratio rho = lambda_2 / lambda_1 of the las
 infinite when rho >= 1 (the run was too short to say). The bound reported is the 97.5%
 quantile of this over bootstrap replicates of the networks, so it carries the sampling
 uncertainty of both lambda_2 and rho. Networks whose points ended on one ray add exactly 0
-after K (zero bias), which the per-network one-ray flags show directly.
+after K (zero bias): where the one-ray flags are known, only the other networks' splits
+enter lambda_1 and lambda_2 (divided by all networks at risk). The bound is about the
+networks sampled: a kind of network no sample showed is not in it.
 """
 
 from __future__ import annotations
