@@ -58,9 +58,11 @@ def test_tables_and_claims(deep_run):
 
 def test_a_bad_deep_config_stops_before_any_job(tmp_path):
     config = {**DEEP, "deep": {**DEEP["deep"], "widths": [6, 7]}}
-    result = snakemake(make_project(tmp_path, config), "--dry-run", check=False)
+    (tmp_path / "a").mkdir()
+    result = snakemake(make_project(tmp_path / "a", config), "--dry-run", check=False)
     assert result.returncode != 0
     assert "deep.widths" in result.stdout + result.stderr
     config = {**DEEP, "deep": {**DEEP["deep"], "replicates": 5}}
+    (tmp_path / "b").mkdir()
     result = snakemake(make_project(tmp_path / "b", config), "--dry-run", check=False)
     assert result.returncode != 0 and "deep.replicates" in result.stdout + result.stderr
