@@ -36,7 +36,7 @@ def test_beta_star_separates_real_from_complex():
 
 
 def test_eigen_table_finds_beta_star_within_grid_step():
-    table = experiments.ar_eigen({"eta": 0.1, "eigen": {"betas": 1001}})
+    table = experiments.ar_eigen({"eta": 0.1, "eigen": {"betas": 1001}})["eigen"]
     first = table[table.is_complex].beta.min()
     assert momentum.beta_star(0.1) <= first < momentum.beta_star(0.1) + 1 / 1001
 
@@ -155,7 +155,7 @@ def test_basin_outcomes_are_clean():
 
 def test_field_is_zero_in_dead_cone_and_smaller_for_small_gamma():
     ar = {"field": {"gammas": [1.0, 0.001], "delta": 0.0, "grid": 21, "lim": 1.0, "eps": 0.01}}
-    field = experiments.ar_field(ar)
+    field = experiments.ar_field(ar)["field"]
     deep = field[field.s < -4]
     assert len(deep) and np.all(deep.grad_norm < 1e-3)
     assert np.all(field.p_active.dropna().between(0, 1))

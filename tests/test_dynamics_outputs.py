@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from reludeath.claims import CLAIM_COLUMNS
-from reludeath.dynamics import experiments, regression
+from reludeath.dynamics import regression
 from reludeath.dynamics.claims import dynamics_claims
-from reludeath.dynamics.plots import draw
+from reludeath.dynamics.registry import EXPERIMENTS, FIGURES, draw, run_experiment
 from reludeath.dynamics.summary import dynamics_markdown
 from reludeath.dynamics.tables import TABLE_COLUMNS
 
@@ -35,15 +35,16 @@ def _small() -> tuple[dict, dict]:
 def tables() -> dict[str, pd.DataFrame]:
     dy, ar = _small()
     out = {}
-    for name in ("dy_lms", "dy_act_init", "ar_eigen", "ar_trajectory", "ar_field", "ar_basins",
-                 "ar_regression"):  # fmt: skip
-        out |= experiments.run_experiment(name, dy if name.startswith("dy") else ar, seed=3)
+    sections = {"dy": dy, "ar": ar}
+    for name, experiment in EXPERIMENTS.items():
+        out |= run_experiment(name, sections[experiment.section], seed=3)
     return out
 
 
 def test_every_table_has_exactly_its_documented_columns(tables):
-    assert {f"{'dy' if t in ('curves', 'theory', 'modes', 'act_init') else 'ar'}/{t}"
-            for t in tables} == set(TABLE_COLUMNS)  # fmt: skip
+    declared = {f"{e.section}/{t}" for e in EXPERIMENTS.values() for t in e.tables}
+    assert declared == set(TABLE_COLUMNS)
+    assert {key.split("/")[1] for key in declared} == set(tables)
     for key, columns in TABLE_COLUMNS.items():
         assert list(tables[key.split("/")[1]].columns) == list(columns), key
 
@@ -58,9 +59,9 @@ def test_outputs_doc_lists_every_column():
 
 def test_experiments_are_reproducible_from_the_seed():
     dy, _ = _small()
-    one = experiments.run_experiment("dy_act_init", dy, seed=3)["act_init"]
-    two = experiments.run_experiment("dy_act_init", dy, seed=3)["act_init"]
-    other = experiments.run_experiment("dy_act_init", dy, seed=4)["act_init"]
+    one = run_experiment("dy_act_init", dy, seed=3)["act_init"]
+    two = run_experiment("dy_act_init", dy, seed=3)["act_init"]
+    other = run_experiment("dy_act_init", dy, seed=4)["act_init"]
     pd.testing.assert_frame_equal(one, two)
     assert not one.act_mean.equals(other.act_mean)
 
@@ -106,14 +107,9 @@ def test_summary_section_has_tables_and_claims(tables):
 
 def test_every_figure_draws(tables):
     _, ar = _small()
-    needs = {
-        "dy_fig6_7": ["curves", "theory"], "dy_act_init": ["act_init"], "ar_eigen": ["eigen"],
-        "ar_trajectory": ["trajectory"], "ar_field": ["field"],
-        "ar_basins_gamma": ["basins", "basin_summary"],
-        "ar_basins_beta": ["basins", "basin_summary"], "ar_regression": ["regression"],
-    }  # fmt: skip
-    for name, inputs in needs.items():
-        fig = draw(name, {t: tables[t] for t in inputs}, ar)
+    for name, figure in FIGURES.items():
+        assert set(figure.tables) <= set(EXPERIMENTS[figure.experiment].tables), name
+        fig = draw(name, {t: tables[t] for t in figure.tables}, ar)
         assert fig.axes, name
 
 

@@ -8,11 +8,17 @@ import pandas as pd
 import pytest
 
 from reludeath import ShardSpec, simulate_shard
-from reludeath.aggregate import combine, grid_table, path_table, summarize_shard, variance_table
 from reludeath.claims import VERDICTS, claims_table
-from reludeath.fit import assumption_report, convergence_report, sigma_of_n
-from reludeath.grid_claims import grid_claims, proof_step, rai_less_collapse
-from reludeath.split import bootstrap_split, network_split_arrays
+from reludeath.grid.aggregate import (
+    combine,
+    grid_table,
+    path_table,
+    summarize_shard,
+    variance_table,
+)
+from reludeath.grid.claims import grid_claims, proof_step, rai_less_collapse
+from reludeath.grid.fit import assumption_report, convergence_report, sigma_of_n
+from reludeath.grid.split import bootstrap_split, network_split_arrays
 
 SCHEMES = ["iid", "iid_bias", "batchnorm", "signflip", "rai"]
 WIDTHS, DEPTH, T, M = [1, 2, 3, 4, 5, 6, 7], 24, 200, 16

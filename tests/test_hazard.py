@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from reludeath import hazard
+from reludeath.grid import hazard
 
 THETA = (0.5, 1.7, 3.0)
 

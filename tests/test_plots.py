@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from reludeath import lower_bound, path_width, plots, upper_bound, upper_bound_zero_bias
+from reludeath import lower_bound, path_width, plotting, upper_bound, upper_bound_zero_bias
+from reludeath.grid import plots
 
 SCHEMES = ("iid", "batchnorm", "signflip", "rai", "iid_bias")
 WIDTHS = (1, 2, 4, 8)
@@ -122,8 +123,8 @@ def _check(fig: object, axes: int) -> None:
 
 
 def test_scheme_colors_fixed_and_distinct():
-    assert set(plots.SCHEME_COLORS) == set(SCHEMES)
-    assert len(set(plots.SCHEME_COLORS.values())) == len(SCHEMES)
+    assert set(plotting.SCHEME_COLORS) == set(SCHEMES)
+    assert len(set(plotting.SCHEME_COLORS.values())) == len(SCHEMES)
 
 
 def test_figure1_top(grid):
@@ -158,7 +159,7 @@ def test_rai_vs_iid(grid):
 def test_save_figure_atomic(tmp_path, suffix):
     fig = plots.long_figure2(max_width=3, max_depth=8)
     target = tmp_path / "sub" / f"figure{suffix}"
-    plots.save_figure(fig, target, dpi=50)
+    plotting.save_figure(fig, target, dpi=50)
     assert target.stat().st_size > 0
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
     assert not plt.fignum_exists(fig.number)

@@ -10,9 +10,9 @@ from conftest import SIGMAS
 from scipy import integrate
 
 from reludeath import ShardSpec, simulate_shard
-from reludeath.aggregate import combine, grid_table, summarize_shard
 from reludeath.bounds import lower_bound
-from reludeath.split import bootstrap_split, network_split_arrays, s_growth_report
+from reludeath.grid.aggregate import combine, grid_table, summarize_shard
+from reludeath.grid.split import bootstrap_split, network_split_arrays, s_growth_report
 from reludeath.stats import wilson_interval
 
 BIAS = (("bias_std", 1.0),)

@@ -3,6 +3,12 @@
 Reproduces and extends the numerical study of Rister & Rubin: exact bounds,
 initialization schemes and a fast simulation kernel.
 
+Layout: the core sits at the top (``bounds``, ``schemes``, ``simulate``, the kernel,
+``seeds``, ``io``, ``stats``, ``threads``, ``config``, the claims ledger ``claims`` and the
+shared figure style ``plotting``); each study is a package beside it: ``grid`` (the
+main grid: aggregate, split, hazard, fit, claims, summary, plots and the figure
+registry), ``variants`` (architecture variants) and ``dynamics`` (training dynamics).
+
 Names are imported lazily (on first use), so that a job importing one module, or
 ``reludeath.threads`` before numpy and numba, loads nothing else.
 """

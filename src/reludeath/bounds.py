@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 __all__ = [
+    "complement_power",
     "lower_bound",
     "path_width",
     "upper_bound",
@@ -19,10 +20,11 @@ __all__ = [
 ]
 
 
-def _power_of_complement(log2_q: np.ndarray, exponent: np.ndarray) -> np.ndarray:
-    """(1 - 2**log2_q) ** exponent, accurate for tiny 2**log2_q and huge exponents."""
-    q = np.exp2(log2_q)
-    return np.exp(exponent * np.log1p(-q))
+def complement_power(log2_q: ArrayLike, exponent: ArrayLike) -> np.ndarray:
+    """(1 - 2**log2_q) ** exponent = exp(exponent * log1p(-2**log2_q)), accurate for tiny
+    2**log2_q and huge exponents."""
+    q = np.exp2(np.asarray(log2_q, dtype=float))
+    return np.exp(np.asarray(exponent, dtype=float) * np.log1p(-q))
 
 
 def _as_positive(name: str, value: ArrayLike, minimum: float) -> np.ndarray:
@@ -39,21 +41,21 @@ def lower_bound(n: ArrayLike, k: ArrayLike) -> np.ndarray:
     """Lower bound l(n,k) = (1 - 2**-n)**k on P(network alive) (eq. 8); real n > 0 allowed."""
     n = _as_positive("n", n, 0)
     k = _as_positive("k", k, 1)
-    return _power_of_complement(-n, k)
+    return complement_power(-n, k)
 
 
 def upper_bound(n: ArrayLike, k: ArrayLike) -> np.ndarray:
     """Upper bound with biases u(n,k) = (1 - 2**(-n**2 - n))**(k-1) (eq. 4)."""
     n = _as_positive("n", n, 1)
     k = _as_positive("k", k, 1)
-    return _power_of_complement(-(n * n) - n, k - 1)
+    return complement_power(-(n * n) - n, k - 1)
 
 
 def upper_bound_zero_bias(n: ArrayLike, k: ArrayLike) -> np.ndarray:
     """Upper bound without biases u0(n,k) = (1 - 2**(-n**2))**(k-1)."""
     n = _as_positive("n", n, 1)
     k = _as_positive("k", k, 1)
-    return _power_of_complement(-(n * n), k - 1)
+    return complement_power(-(n * n), k - 1)
 
 
 def width_for_probability(k: ArrayLike, p: ArrayLike) -> np.ndarray:

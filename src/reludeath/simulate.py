@@ -1,7 +1,7 @@
 """Simulate one shard: draw each network's data and parameters, run the kernel,
 and return one row per (network, layer).
 
-Every network has its own generators, derived with ``numpy.random.SeedSequence``
+Every network has its own generators, derived by :func:`reludeath.seeds.generator`
 from (seed, draw family, width, global network index, stream). Results thus
 depend only on what a shard *is*, never on call order, thread count or shard
 layout: network 17 is the same network in any shard that holds it.
@@ -9,7 +9,6 @@ layout: network 17 is the same network in any shard that holds it.
 
 from __future__ import annotations
 
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
@@ -19,6 +18,7 @@ import pyarrow as pa
 from reludeath import kernel
 from reludeath.io import arrow_column, constant_label
 from reludeath.schemes import SCHEMES, Scheme, get_scheme
+from reludeath.seeds import generator
 
 __all__ = ["SHARD_COLUMNS", "ShardSpec", "draw_network", "positive_int", "simulate_shard"]
 
@@ -54,11 +54,6 @@ def positive_int(name: str, value: object, maximum: int | None = None) -> int:
     if value < 1 or (maximum is not None and value > maximum):
         raise ValueError(f"{name} must be {allowed}, got {value!r}")
     return int(value)
-
-
-def _family_code(family: str) -> int:
-    """A stable 32-bit integer for a draw family name (SeedSequence keys are ints)."""
-    return zlib.crc32(family.encode())
 
 
 @dataclass(frozen=True)
@@ -114,24 +109,22 @@ class _Streams:
     scheme that draws from one stream does not pay for the others (about 12 us each)."""
 
     def __init__(self, spec: ShardSpec, family: str, network: int) -> None:
-        self._key = (spec.seed, (_family_code(family), spec.width, network))
+        self._seed, self._key = spec.seed, (family, spec.width, network)
         self._made: dict[int, np.random.Generator] = {}
 
     def __getitem__(self, index: int) -> np.random.Generator:
         if index not in self._made:
-            seed, key = self._key
-            sequence = np.random.SeedSequence(seed, spawn_key=(*key, index + 1))
-            self._made[index] = np.random.Generator(np.random.PCG64(sequence))
+            self._made[index] = generator(self._seed, *self._key, index + 1)
         return self._made[index]
 
 
 def _data(spec: ShardSpec, family: str, network: int) -> np.ndarray:
     """(n, M) standard-normal points, drawn point-major so growing M keeps the first points."""
     if spec.shared_data:
-        key = (_family_code(_SHARED_DATA_FAMILY), spec.width, _DATA)
+        key = (_SHARED_DATA_FAMILY, spec.width, _DATA)
     else:
-        key = (_family_code(family), spec.width, network, _DATA)
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(spec.seed, spawn_key=key)))
+        key = (family, spec.width, network, _DATA)
+    rng = generator(spec.seed, *key)
     points = rng.standard_normal((spec.data_points, spec.width))
     return points.T
 

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
-__all__ = ["Z95", "wilson_interval", "z_for_confidence"]
+__all__ = ["Z95", "wilson_interval"]
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
-
-
-def z_for_confidence(confidence: float) -> float:
-    """Two-sided normal quantile, e.g. 1.96 for 0.95."""
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must lie in (0, 1), got {confidence!r}")
-    return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
 def wilson_interval(

@@ -11,6 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from reludeath.grid.figures import enabled_figures
+from reludeath.variants.grid import VARIANTS
+
 ROOT = Path(__file__).resolve().parents[2]
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
@@ -24,7 +27,7 @@ TINY = {
     "shard_networks": 200,
     "path": {"p": [0.25, 0.5, 0.75], "depth": 12},
     # Architecture variants: off here to keep TINY fast (tests/workflow/test_variants_workflow.py).
-    "variants": {name: {"enabled": False} for name in ("conv", "residual", "skip", "leaky")},
+    "variants": {name: {"enabled": False} for name in VARIANTS},
     # training dynamics: off here; tests/workflow/test_dynamics_workflow.py runs them small
     "dy": {"enabled": False},
     "ar": {"enabled": False},
@@ -53,15 +56,7 @@ ANALYSIS_RULES = {
     "judge_grid_claims",
     "collect_claims",
 }
-PLOT_RULES = {
-    "plot_figure1_top",
-    "plot_figure1_bottom",
-    "plot_figure2_path",
-    "plot_long_figure2",
-    "plot_violations_heatmap",
-    "plot_rai_vs_iid",
-    "plot_convergence_path",
-}
+PLOT_RULES = {f"plot_{name}" for name in enabled_figures(TINY["schemes"])}
 
 
 def make_project(directory: Path, config: dict | None = None) -> Path:

@@ -7,10 +7,9 @@ import pytest
 from conftest import TINY, make_project, snakemake
 
 from reludeath.claims import CLAIM_COLUMNS
+from reludeath.dynamics.registry import FIGURES
 from reludeath.dynamics.tables import TABLE_COLUMNS
 
-FIGURES = ["dy_fig6_7", "dy_act_init", "ar_eigen", "ar_trajectory", "ar_field", "ar_basins_gamma",
-           "ar_basins_beta", "ar_regression"]  # fmt: skip
 SMALL_DYNAMICS = {
     "dy": {
         "iterations": 500, "runs": 20, "record_every": 50, "p_d": [0.8, 0.2],

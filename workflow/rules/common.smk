@@ -6,8 +6,9 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version
 
-from reludeath.aggregate import path_widths
 from reludeath.config import ConfigError, check_config, typed_leaves
+from reludeath.grid.aggregate import path_widths
+from reludeath.grid.figures import TABLES as GRID_TABLES, enabled_figures
 from reludeath.report_layout import report_entry
 from reludeath.schemes import configured_schemes, scheme_traits
 
@@ -112,33 +113,13 @@ def shard_networks(wildcards):
 def figure_files():
     return [
         f"results/figures/{name}.{ext}"
-        for name in FIGURES
+        for name in GRID_FIGURES
         for ext in FIGURES_CONFIG["formats"]
     ]
 
 
-# Figures: name -> (the tables it reads, the schemes it needs).
-ALL_FIGURES = {
-    "figure1_top": (["grid"], {"iid"}),
-    "figure1_bottom": (["grid"], {"iid"}),
-    "figure2_path": (["path", "variance"], set()),
-    "long_figure2": ([], set()),
-    "violations_heatmap": (["grid"], set()),
-    "rai_vs_iid": (["grid"], {"iid", "rai"}),
-    "convergence_path": (["convergence", "split"], set()),
-}
-FIGURES = {
-    name: tables
-    for name, (tables, needs) in ALL_FIGURES.items()
-    if needs <= set(SCHEMES)
-}
-TABLES = {
-    "grid": "results/aggregate/grid.parquet",
-    "path": "results/aggregate/path.parquet",
-    "variance": "results/variance/normalized_variance.parquet",
-    "convergence": "results/fit/convergence.parquet",
-    "split": "results/fit/split_bootstrap.parquet",
-}
+# The main grid's figures (reludeath.grid.figures): those whose schemes are configured.
+GRID_FIGURES = enabled_figures(SCHEMES)
 
 
 def reported(path, name, extension=None):

@@ -9,26 +9,25 @@ for dyn_name in DYN_RUN:
         name:
             dyn_name
         output:
-            **{
-                table: dyn_table(dyn_name, table)
-                for table in DYN_EXPERIMENTS[dyn_name][1]
-            },
+            **table_paths([dyn_name]),
         log:
             f"results/logs/{dyn_name}.log",
         benchmark:
             f"results/benchmarks/{dyn_name}.tsv"
         conda:
             "../envs/reludeath.yaml"
-        threads: DYN_EXPERIMENTS[dyn_name][2]
+        threads: DYN_EXPERIMENTS[dyn_name].threads
         params:
             experiment=dyn_name,
-            section=DY if dyn_name.startswith("dy") else AR,
+            section=config[DYN_EXPERIMENTS[dyn_name].section],
             seed=config["seed"],
         script:
             "../scripts/dynamics_experiment.py"
 
 
-DYN_PLOTTED = [name for name, (source, _) in DYN_FIGURES.items() if source in DYN_RUN]
+DYN_PLOTTED = [
+    name for name, figure in DYN_FIGURES.items() if figure.experiment in DYN_RUN
+]
 
 if DYN_PLOTTED:
 
@@ -36,9 +35,9 @@ if DYN_PLOTTED:
     rule plot_dynamics:
         input:
             **{
-                table: dyn_table(DYN_FIGURES[name][0], table)
+                table: DYN_EXPERIMENTS[DYN_FIGURES[name].experiment].path(table)
                 for name in DYN_PLOTTED
-                for table in DYN_FIGURES[name][1]
+                for table in DYN_FIGURES[name].tables
             },
         output:
             [
@@ -53,7 +52,7 @@ if DYN_PLOTTED:
         conda:
             "../envs/reludeath.yaml"
         params:
-            figures={name: DYN_FIGURES[name][1] for name in DYN_PLOTTED},
+            figures={name: list(DYN_FIGURES[name].tables) for name in DYN_PLOTTED},
             formats=FIGURES_CONFIG["formats"],
             dpi=FIGURES_CONFIG["dpi"],
             section=AR,
@@ -63,8 +62,7 @@ if DYN_PLOTTED:
 
 DYN_FIGURE_FILES = [
     f"{DYN_DIR}/figures/{name}.{ext}"
-    for name, (source, _) in DYN_FIGURES.items()
-    if source in DYN_RUN
+    for name in DYN_PLOTTED
     for ext in FIGURES_CONFIG["formats"]
 ]
 FAMILY_TARGETS += list(dyn_tables().values()) + DYN_FIGURE_FILES

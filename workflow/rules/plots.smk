@@ -1,12 +1,12 @@
 # Step 4: one seaborn figure per rule, each with its caption in the report.
 
-for figure_name, figure_tables in FIGURES.items():
+for figure_name, grid_figure in GRID_FIGURES.items():
 
     rule:
         name:
             f"plot_{figure_name}"
         input:
-            **{table: TABLES[table] for table in figure_tables},
+            **{table: GRID_TABLES[table] for table in grid_figure.tables},
         output:
             [
                 reported_figure("results/figures", figure_name, ext)

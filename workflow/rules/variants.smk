@@ -1,7 +1,11 @@
 # Architecture variants of the paper's section 8 (docs/variants.md): one job per enabled
 # variant simulates its grid and writes its table; one figure per variant; claims and a
 # summary section from all of them. A variant's job reruns when its config section changes.
-from reludeath.variants.grid import check_grids, enabled_variants
+from reludeath.variants.grid import (
+    VARIANTS as VARIANT_NAMES,
+    check_grids,
+    enabled_variants,
+)
 
 try:
     check_grids(config["variants"])
@@ -17,7 +21,7 @@ VARIANT_FIGURES = [
 
 
 wildcard_constraints:
-    variant="conv|residual|skip|leaky",
+    variant="|".join(VARIANT_NAMES),
 
 
 rule variant_table:

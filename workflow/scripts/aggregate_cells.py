@@ -7,7 +7,7 @@ limit_threads(snakemake.threads)
 import logging
 
 from reludeath import __version__
-from reludeath.aggregate import combine, summarize_shard
+from reludeath.grid.aggregate import combine, summarize_shard
 from reludeath.io import log_to, read_shard, write_table
 
 log_to(snakemake.log[0])

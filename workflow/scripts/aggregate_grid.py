@@ -9,7 +9,7 @@ import logging
 import pandas as pd
 
 from reludeath import __version__
-from reludeath.aggregate import grid_table
+from reludeath.grid.aggregate import grid_table
 from reludeath.io import log_to, write_table
 
 log_to(snakemake.log[0])

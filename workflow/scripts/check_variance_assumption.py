@@ -9,8 +9,8 @@ import logging
 import pandas as pd
 
 from reludeath import __version__
-from reludeath.aggregate import variance_table
-from reludeath.fit import assumption_report
+from reludeath.grid.aggregate import variance_table
+from reludeath.grid.fit import assumption_report
 from reludeath.io import log_to, write_json, write_table
 
 log_to(snakemake.log[0])

@@ -7,7 +7,7 @@ limit_threads(snakemake.threads)
 import logging
 
 from reludeath import __version__
-from reludeath.dynamics.experiments import run_experiment
+from reludeath.dynamics.registry import run_experiment
 from reludeath.io import log_to, write_table
 
 log_to(snakemake.log[0])

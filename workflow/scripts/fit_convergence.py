@@ -9,8 +9,8 @@ import logging
 import pandas as pd
 
 from reludeath import __version__
-from reludeath.aggregate import grid_table
-from reludeath.fit import convergence_report, sigma_of_n
+from reludeath.grid.aggregate import grid_table
+from reludeath.grid.fit import convergence_report, sigma_of_n
 from reludeath.io import log_to, write_json, write_table
 from reludeath.schemes import IDENTITY_SCHEMES
 

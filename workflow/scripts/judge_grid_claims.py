@@ -12,7 +12,7 @@ import pandas as pd
 
 from reludeath import __version__
 from reludeath.claims import claims_table
-from reludeath.grid_claims import grid_claims
+from reludeath.grid.claims import grid_claims
 from reludeath.io import log_to, write_table
 
 log_to(snakemake.log[0])

@@ -8,13 +8,13 @@ import logging
 
 import pandas as pd
 
-from reludeath import plots
+from reludeath.grid.figures import draw
 from reludeath.io import log_to
+from reludeath.plotting import save_figure
 
 log_to(snakemake.log[0])
 
 tables = {name: pd.read_parquet(path) for name, path in snakemake.input.items()}
-draw = getattr(plots, snakemake.params.figure)
 for path in snakemake.output:
-    plots.save_figure(draw(**tables), path, dpi=snakemake.params.dpi)
+    save_figure(draw(snakemake.params.figure, tables), path, dpi=snakemake.params.dpi)
     logging.info("wrote %s", path)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from reludeath.io import log_to
-from reludeath.plots import save_figure
+from reludeath.plotting import save_figure
 from reludeath.variants import plots
 
 log_to(snakemake.log[0])

@@ -9,7 +9,7 @@ import logging
 import pandas as pd
 
 from reludeath.io import log_to
-from reludeath.plots import save_figure
+from reludeath.plotting import save_figure
 from reludeath.practice.plots import practice_figure
 
 log_to(snakemake.log[0])

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from reludeath import __version__
+from reludeath.grid.split import bootstrap_split, network_split_arrays
 from reludeath.io import log_to, read_shard, write_table
-from reludeath.split import bootstrap_split, network_split_arrays
 
 log_to(snakemake.log[0])
 params = snakemake.params

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from reludeath.grid.summary import summary_markdown
 from reludeath.io import atomic_path, log_to
 from reludeath.pages import summary_html
-from reludeath.summary import summary_markdown
 
 log_to(snakemake.log[0])
 

@@ -8,14 +8,21 @@
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 
-__all__ = ["experiment_seed"]
+from reludeath.seeds import generator, seed_sequence
+
+__all__ = ["experiment_generator", "experiment_seed"]
 
 
 def experiment_seed(seed: int, *names: str | int | float) -> np.random.SeedSequence:
-    """A SeedSequence for an experiment, from the master seed and what the experiment is."""
-    key = tuple(zlib.crc32(str(name).encode()) for name in names)
-    return np.random.SeedSequence(seed, spawn_key=key)
+    """A SeedSequence for an experiment, from the master seed and what the experiment is.
+
+    Every part is keyed by its text (``str(name)``): 3 and "3" name the same thing here.
+    """
+    return seed_sequence(seed, *(str(name) for name in names))
+
+
+def experiment_generator(seed: int, *names: str | int | float) -> np.random.Generator:
+    """The generator of an experiment: PCG64 on experiment_seed(seed, *names)."""
+    return generator(seed, *(str(name) for name in names))

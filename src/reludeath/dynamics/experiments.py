@@ -1,6 +1,7 @@
 """The dynamics experiments: a config section in, tables (pandas DataFrames) out.
 
-One function per experiment; seeds derive from the master seed and the experiment's name,
+One function per experiment, each ``(section, seed) -> {table: DataFrame}`` as declared
+in :mod:`reludeath.dynamics.registry`; seeds derive from the master seed and the experiment's name,
 so each table is the same whatever else runs. Column meanings are in docs/outputs.md.
 """
 
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from reludeath.dynamics import experiment_seed, lms, momentum, regression
+from reludeath.dynamics import experiment_generator, experiment_seed, lms, momentum, regression
 from reludeath.stats import wilson_interval
 
 __all__ = [
@@ -22,7 +23,6 @@ __all__ = [
     "basin_starts",
     "dy_act_init",
     "dy_lms",
-    "run_experiment",
 ]
 
 MODELS = ("analysis", "original")
@@ -87,11 +87,13 @@ def dy_lms(cfg: dict, seed: int) -> dict[str, pd.DataFrame]:
     }
 
 
-def dy_act_init(cfg: dict, seed: int) -> pd.DataFrame:
-    """DY-0: activation probability per layer at initialization, against E[alpha_(k-1)] / 2."""
+def dy_act_init(dy: dict, seed: int) -> dict[str, pd.DataFrame]:
+    """DY-0: activation probability per layer at initialization, against E[alpha_(k-1)] / 2;
+    table 'act_init'."""
+    cfg = dy["act_init"]
     rows = []
     for n in cfg["widths"]:
-        rng = np.random.default_rng(experiment_seed(seed, "dy", "act_init", n))
+        rng = experiment_generator(seed, "dy", "act_init", n)
         act, alpha_prev = lms.activation_at_init(
             n, cfg["depth"], cfg["networks"], cfg["data_points"], rng
         )
@@ -110,15 +112,16 @@ def dy_act_init(cfg: dict, seed: int) -> pd.DataFrame:
                 }
             )
         )
-    return pd.concat(rows, ignore_index=True)
+    return {"act_init": pd.concat(rows, ignore_index=True)}
 
 
-def ar_eigen(ar: dict) -> pd.DataFrame:
-    """AR-A (Fig 2 left): both eigenvalues of A(eta, beta) on an even grid of beta in [0, 1)."""
+def ar_eigen(ar: dict, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """AR-A (Fig 2 left): both eigenvalues of A(eta, beta) on an even grid of beta in [0, 1);
+    table 'eigen' (deterministic: `seed` is unused)."""
     eta = float(ar["eta"])
     betas = np.arange(ar["eigen"]["betas"]) / ar["eigen"]["betas"]
     l1, l2 = momentum.eigenvalues(eta, betas)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "eta": eta,
             "beta": betas,
@@ -130,10 +133,12 @@ def ar_eigen(ar: dict) -> pd.DataFrame:
             "is_complex": np.abs(l1.imag) > 0,
         }
     )
+    return {"eigen": table}
 
 
-def ar_trajectory(ar: dict) -> pd.DataFrame:
-    """AR-B (Fig 2 right): b/|w| along affine momentum descent, one run per beta."""
+def ar_trajectory(ar: dict, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """AR-B (Fig 2 right): b/|w| along affine momentum descent, one run per beta; table
+    'trajectory' (deterministic: `seed` is unused)."""
     cfg = ar["trajectory"]
     rows = []
     for beta in cfg["betas"]:
@@ -145,11 +150,12 @@ def ar_trajectory(ar: dict) -> pd.DataFrame:
         rows.append(
             pd.DataFrame({"beta": beta, "t": np.arange(len(w)), "w": w, "b": b, "ratio": ratio})
         )
-    return pd.concat(rows, ignore_index=True)
+    return {"trajectory": pd.concat(rows, ignore_index=True)}
 
 
-def ar_field(ar: dict) -> pd.DataFrame:
-    """AR-C (Fig 3): the ReLU gradient on a grid of (w, b), per target scale gamma."""
+def ar_field(ar: dict, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """AR-C (Fig 3): the ReLU gradient on a grid of (w, b), per target scale gamma; table
+    'field' (deterministic: `seed` is unused)."""
     cfg = ar["field"]
     axis = np.linspace(-cfg["lim"], cfg["lim"], cfg["grid"])
     w, b = (v.ravel() for v in np.meshgrid(axis, axis))
@@ -172,7 +178,7 @@ def ar_field(ar: dict) -> pd.DataFrame:
                 }
             )
         )
-    return pd.concat(rows, ignore_index=True)
+    return {"field": pd.concat(rows, ignore_index=True)}
 
 
 def basin_starts(grid: int, lim: float) -> tuple[np.ndarray, np.ndarray]:
@@ -194,9 +200,10 @@ def classify(
     return p_active, outcome
 
 
-def ar_basins(ar: dict) -> dict[str, pd.DataFrame]:
+def ar_basins(ar: dict, seed: int = 0) -> dict[str, pd.DataFrame]:
     """AR-D (Fig 4: each gamma, beta = 0) and AR-E (Fig 5: each beta, gamma = momentum_gamma):
-    the end point and outcome of ReLU momentum descent from every start of the grid."""
+    the end point and outcome of ReLU momentum descent from every start of the grid; tables
+    'basins' and 'basin_summary' (deterministic: `seed` is unused)."""
     cfg = ar["basins"]
     runs = [(float(g), 0.0) for g in cfg["gammas"]]
     runs += [(float(cfg["momentum_gamma"]), float(b)) for b in cfg["betas"]]
@@ -234,7 +241,7 @@ def ar_basins(ar: dict) -> dict[str, pd.DataFrame]:
     return {"basins": pd.concat(rows, ignore_index=True), "basin_summary": pd.DataFrame(summary)}
 
 
-def ar_regression(ar: dict, seed: int) -> pd.DataFrame:
+def ar_regression(ar: dict, seed: int) -> dict[str, pd.DataFrame]:
     """AR-G: the Fig 1 surrogate; one training run per (optimizer, gamma, delta, seed).
 
     The data of replicate s are the same for every setting; so are the initial weights and
@@ -243,13 +250,13 @@ def ar_regression(ar: dict, seed: int) -> pd.DataFrame:
     rows = []
     for rep in range(cfg["seeds"]):
         x, y_star = regression.synthetic_data(
-            cfg["n_in"], cfg["n_train"], np.random.default_rng(experiment_seed(seed, "ar_g", rep))
+            cfg["n_in"], cfg["n_train"], experiment_generator(seed, "ar_g", rep)
         )
         for optimizer in cfg["optimizers"]:
             lr = cfg["lr_adam"] if optimizer == "adam" else cfg["lr_sgd"]
             for gamma in cfg["gammas"]:
                 for delta in cfg["deltas"]:
-                    rng = np.random.default_rng(experiment_seed(seed, "ar_g_train", rep))
+                    rng = experiment_generator(seed, "ar_g_train", rep)
                     out = regression.train(
                         x, gamma * y_star + delta, optimizer, rng, width=cfg["width"],
                         steps=cfg["steps"], batch=cfg["batch"], n_eval=cfg["n_eval"], lr=lr,
@@ -268,23 +275,4 @@ def ar_regression(ar: dict, seed: int) -> pd.DataFrame:
                             }
                         )
                     )
-    return pd.concat(rows, ignore_index=True)
-
-
-def run_experiment(name: str, section: dict, seed: int) -> dict[str, pd.DataFrame]:
-    """The tables of experiment `name` from its config section (`dy` or `ar`)."""
-    if name == "dy_lms":
-        return dy_lms(section, seed)
-    if name == "dy_act_init":
-        return {"act_init": dy_act_init(section["act_init"], seed)}
-    if name == "ar_eigen":
-        return {"eigen": ar_eigen(section)}
-    if name == "ar_trajectory":
-        return {"trajectory": ar_trajectory(section)}
-    if name == "ar_field":
-        return {"field": ar_field(section)}
-    if name == "ar_basins":
-        return ar_basins(section)
-    if name == "ar_regression":
-        return {"regression": ar_regression(section, seed)}
-    raise ValueError(f"unknown dynamics experiment {name!r}")
+    return {"regression": pd.concat(rows, ignore_index=True)}

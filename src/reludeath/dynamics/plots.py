@@ -1,10 +1,9 @@
-"""Figures of the dynamics experiments; each function takes tables and returns a Figure."""
+"""Figures of the dynamics experiments; each function takes tables and returns a Figure.
+
+:mod:`reludeath.dynamics.registry` says which tables (and ``ar`` settings) each takes.
+"""
 
 from __future__ import annotations
-
-import matplotlib
-
-matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -13,6 +12,8 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from reludeath.plotting import set_style
+
 __all__ = [
     "ar_basins_beta",
     "ar_basins_gamma",
@@ -20,7 +21,6 @@ __all__ = [
     "ar_field",
     "ar_regression",
     "ar_trajectory",
-    "draw",
     "dy_act_init",
     "dy_fig6_7",
 ]
@@ -34,7 +34,7 @@ def _p_colors(ps) -> dict:
 def dy_fig6_7(curves: pd.DataFrame, theory: pd.DataFrame) -> Figure:
     """DY Figs 6 and 7: 10 log10 E||v_k||^2 against k, one colour per Pr[d > 0]; exact
     second-moment theory dashed, first-order theory dotted."""
-    sns.set_theme(style="whitegrid")
+    set_style(context="notebook")
     models = [m for m in ("analysis", "original") if m in set(curves.model)]
     fig, axes = plt.subplots(1, len(models), figsize=(5.2 * len(models), 4.2), squeeze=False)
     colors = _p_colors(curves.p_d)
@@ -68,7 +68,7 @@ def dy_fig6_7(curves: pd.DataFrame, theory: pd.DataFrame) -> Figure:
 def dy_act_init(act_init: pd.DataFrame) -> Figure:
     """DY-0: fraction of (unit, point) pairs active per layer at initialization, against
     E[alpha_(k-1)] / 2 (dashed)."""
-    sns.set_theme(style="whitegrid")
+    set_style(context="notebook")
     fig, ax = plt.subplots(figsize=(5.5, 4))
     widths = sorted(set(act_init.n))
     for n, color in zip(widths, sns.color_palette("colorblind", len(widths)), strict=True):
@@ -86,7 +86,7 @@ def dy_act_init(act_init: pd.DataFrame) -> Figure:
 
 def ar_eigen(eigen: pd.DataFrame) -> Figure:
     """AR Fig 2 left: loci of both eigenvalues in the complex plane as beta runs over [0, 1)."""
-    sns.set_theme(style="whitegrid")
+    set_style(context="notebook")
     fig, ax = plt.subplots(figsize=(5, 4.5))
     for part in ("l1", "l2"):
         sc = ax.scatter(eigen[f"{part}_re"], eigen[f"{part}_im"], c=eigen.beta, s=4,
@@ -111,7 +111,7 @@ def ar_trajectory(trajectory: pd.DataFrame, eps: float = 0.01) -> Figure:
     """AR Fig 2 right: b/|w| along affine momentum descent; the dead-cone boundary dotted."""
     from scipy.special import ndtri
 
-    sns.set_theme(style="whitegrid")
+    set_style(context="notebook")
     fig, ax = plt.subplots(figsize=(5.5, 4))
     betas = sorted(set(trajectory.beta))
     for beta, color in zip(betas, sns.color_palette("colorblind", len(betas)), strict=True):
@@ -130,7 +130,7 @@ def ar_field(field: pd.DataFrame, eps: float = 0.01) -> Figure:
     """AR Fig 3: -grad L streamlines coloured by log10 ||grad L||, cone boundaries, optimum."""
     from scipy.special import ndtri
 
-    sns.set_theme(style="white")
+    set_style("white", context="notebook")
     gammas = sorted(set(field.gamma), reverse=True)
     fig, axes = plt.subplots(1, len(gammas), figsize=(3.9 * len(gammas), 3.8), squeeze=False)
     fig.subplots_adjust(wspace=0.3)
@@ -158,7 +158,7 @@ def ar_field(field: pd.DataFrame, eps: float = 0.01) -> Figure:
 
 
 def _basin_panels(basins: pd.DataFrame, summary: pd.DataFrame, runs, title: str) -> Figure:
-    sns.set_theme(style="white")
+    set_style("white", context="notebook")
     ncol = min(4, len(runs))
     nrow = -(-len(runs) // ncol)
     fig, axes = plt.subplots(nrow, ncol, figsize=(2.9 * ncol, 3.0 * nrow + 0.4), squeeze=False)
@@ -207,7 +207,7 @@ def ar_basins_beta(basins: pd.DataFrame, basin_summary: pd.DataFrame, gamma: flo
 def ar_regression(regression: pd.DataFrame) -> Figure:
     """AR Fig 1 surrogate: error over gamma^2 and dead fraction at the last step, against gamma
     (per optimizer) and against delta; dead fraction over training steps."""
-    sns.set_theme(style="whitegrid")
+    set_style(context="notebook")
     last = regression[regression.step == regression.step.max()]
     fig, axes = plt.subplots(2, 2, figsize=(9, 6.5))
     opts = sorted(set(regression.optimizer))
@@ -235,27 +235,3 @@ def ar_regression(regression: pd.DataFrame) -> Figure:
     fig.suptitle("AR-G: synthetic surrogate of Fig 1 (not the paper's UCI data)", fontsize=10)
     fig.tight_layout()
     return fig
-
-
-def draw(name: str, tables: dict[str, pd.DataFrame], ar: dict | None = None) -> Figure:
-    """Figure `name` from its tables (`ar`: the ar config section, for thresholds)."""
-    if name == "dy_fig6_7":
-        return dy_fig6_7(tables["curves"], tables["theory"])
-    if name == "dy_act_init":
-        return dy_act_init(tables["act_init"])
-    ar = ar or {}
-    eps = ar.get("field", {}).get("eps", 0.01)
-    if name == "ar_eigen":
-        return ar_eigen(tables["eigen"])
-    if name == "ar_trajectory":
-        return ar_trajectory(tables["trajectory"], eps)
-    if name == "ar_field":
-        return ar_field(tables["field"], eps)
-    if name == "ar_basins_gamma":
-        return ar_basins_gamma(tables["basins"], tables["basin_summary"])
-    if name == "ar_basins_beta":
-        gamma = ar.get("basins", {}).get("momentum_gamma", 0.001)
-        return ar_basins_beta(tables["basins"], tables["basin_summary"], gamma)
-    if name == "ar_regression":
-        return ar_regression(tables["regression"])
-    raise ValueError(f"unknown dynamics figure {name!r}")

@@ -12,7 +12,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from reludeath.plots import SCHEME_COLORS, SCHEME_LABELS, set_style
+from reludeath.plotting import SCHEME_COLORS, SCHEME_LABELS, set_style
 from reludeath.practice.compare import BASELINES, practice_schemes
 
 __all__ = ["PRACTICE_COLORS", "PRACTICE_WIDTHS", "practice_figure"]

@@ -1,7 +1,7 @@
 """Shared pieces of the architecture variants: generators, proportions, bounds, hazards.
 
-Every network of a variant has its own generators, derived with
-``numpy.random.SeedSequence`` from (seed, the variant's setting, network index,
+Every network of a variant has its own generators, derived by
+:func:`reludeath.seeds.generator` from (seed, the variant's setting, network index,
 stream): results depend only on what the network *is*. Parameter draws are
 layer-major (one call per kind of parameter, shaped (depth, ...)), so the first
 k layers of a deeper network are exactly those of a shallower one; data are
@@ -11,12 +11,12 @@ drawn point-major, so growing M keeps the first points.
 from __future__ import annotations
 
 import math
-import zlib
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from reludeath.seeds import generator, key_code
 from reludeath.simulate import positive_int
 from reludeath.stats import wilson_interval
 
@@ -25,7 +25,6 @@ __all__ = [
     "alive_columns",
     "generators",
     "late_hazard",
-    "leaky_lower_bound",
     "positive_int",
     "setting_key",
 ]
@@ -35,18 +34,12 @@ DATA = 0  # stream 0 draws the data; parameter streams are 1, 2, ...
 
 def setting_key(variant: str, *fields: object) -> int:
     """A stable 32-bit integer naming one setting of a variant (SeedSequence keys are ints)."""
-    text = "/".join([variant, *(repr(f) for f in fields)])
-    return zlib.crc32(text.encode())
+    return key_code("/".join([variant, *(repr(f) for f in fields)]))
 
 
 def generators(seed: int, key: int, network: int, count: int) -> list[np.random.Generator]:
     """Generators of one network: stream 0 (data) and parameter streams 1..count-1."""
-    return [
-        np.random.Generator(
-            np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(key, network, stream)))
-        )
-        for stream in range(count)
-    ]
+    return [generator(seed, key, network, stream) for stream in range(count)]
 
 
 def alive_columns(alive: np.ndarray, trials: int) -> dict[str, np.ndarray]:
@@ -59,18 +52,6 @@ def alive_columns(alive: np.ndarray, trials: int) -> dict[str, np.ndarray]:
         "p_alive_low": low,
         "p_alive_high": high,
     }
-
-
-def leaky_lower_bound(n: int | np.ndarray, k: int | np.ndarray) -> np.ndarray:
-    """l(n, k) = (1 - 2^-n)^k, computed without cancellation."""
-    n = np.asarray(n, dtype=float)
-    k = np.asarray(k, dtype=float)
-    return np.exp(k * np.log1p(-np.exp2(-n)))
-
-
-def complement_power(log2_q: float | np.ndarray, exponent: float | np.ndarray) -> np.ndarray:
-    """(1 - 2^log2_q)^exponent, exact in the tail (log1p)."""
-    return np.exp(np.asarray(exponent, float) * np.log1p(-np.exp2(np.asarray(log2_q, float))))
 
 
 def late_hazard(alive_networks: Sequence[int], hazard: float, first_layer: int) -> dict[str, float]:

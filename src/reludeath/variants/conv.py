@@ -24,12 +24,11 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from reludeath.bounds import complement_power, lower_bound
 from reludeath.variants.common import (
     alive_columns,
-    complement_power,
     frame,
     generators,
-    leaky_lower_bound,
     positive_int,
     setting_key,
 )
@@ -234,7 +233,7 @@ def conv_bounds(setting: ConvSetting, k: np.ndarray) -> dict[str, np.ndarray]:
     n, taps = setting.channels, setting.taps
     k = np.asarray(k)
     return {
-        "lower_bound": leaky_lower_bound(n, k),
+        "lower_bound": lower_bound(n, k),
         "upper_bound_printed": complement_power(-n * (taps + 1.0), k - 1),
         "upper_bound_derived": complement_power(-float(n * n * taps), k - 1),
     }

@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from reludeath.bounds import lower_bound
 from reludeath.variants.common import (
     alive_columns,
     frame,
     generators,
-    leaky_lower_bound,
     positive_int,
     setting_key,
 )
@@ -139,6 +139,6 @@ def leaky_table(n: int, slope: float, data_points: int, alive: np.ndarray) -> pd
         "networks": networks,
         **alive_columns((alive > 0).sum(axis=0), networks),
         "living_fraction": alive.mean(axis=0) / data_points,
-        "lower_bound": leaky_lower_bound(n, k),
+        "lower_bound": lower_bound(n, k),
     }
     return frame(columns, LEAKY_COLUMNS)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from reludeath.plots import BOUND_DASH, K_LABEL, UPPER_DASH, set_style
+from reludeath.plotting import BOUND_DASH, K_LABEL, UPPER_DASH, set_style
 
 __all__ = ["FIGURES", "conv_figure", "leaky_figure", "residual_figure", "skip_figure"]
 

@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from reludeath.bounds import lower_bound
 from reludeath.variants.common import (
     alive_columns,
     frame,
     generators,
-    leaky_lower_bound,
     positive_int,
     setting_key,
 )
@@ -221,7 +221,7 @@ def r1_table(n: int, data_points: int, blocked: np.ndarray) -> pd.DataFrame:
         "p_alive": _NAN,
         "p_alive_low": _NAN,
         "p_alive_high": _NAN,
-        "lower_bound": leaky_lower_bound(n, k),
+        "lower_bound": lower_bound(n, k),
         "p_alive_fc": _NAN,
     }
     return frame(columns, RESIDUAL_COLUMNS)

@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 from numba import njit
 
+from reludeath.bounds import lower_bound
 from reludeath.variants.common import (
     alive_columns,
     frame,
     generators,
-    leaky_lower_bound,
     positive_int,
     setting_key,
 )
@@ -166,7 +166,7 @@ def skip_row(join, n, chunk, levels, data_points, living, disabled, fc_alive) ->
         **counts,
         "living_fraction": living.mean() / data_points,
         "disabled_networks": int(disabled.sum()),
-        "shortest_path_bound": float(leaky_lower_bound(n, 2 * chunk)),
+        "shortest_path_bound": float(lower_bound(n, 2 * chunk)),
         "p_alive_fc": fc_alive / networks,
     }
     return frame(columns, SKIP_COLUMNS)

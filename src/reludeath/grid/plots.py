@@ -1,18 +1,13 @@
-"""Figures of the study, drawn from the aggregate tables with seaborn and matplotlib.
+"""Figures of the main grid, drawn from the aggregate tables with seaborn and matplotlib.
 
 Every function takes pandas DataFrames (or nothing) and returns a matplotlib Figure;
-`save_figure` writes one atomically. The style is set by `set_style`, never at import.
+:func:`reludeath.plotting.save_figure` writes one atomically. The style is set by
+:func:`reludeath.plotting.set_style`, never at import.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -28,64 +23,28 @@ from reludeath.bounds import (
     upper_bound_zero_bias,
     width_for_probability,
 )
-from reludeath.io import atomic_path
+from reludeath.plotting import (
+    BOUND_DASH,
+    K_LABEL,
+    N_LABEL,
+    PALETTE,
+    PROB_CMAP,
+    SCHEME_COLORS,
+    SCHEME_LABELS,
+    UPPER_DASH,
+    WIDTH_CMAP,
+    set_style,
+)
 
 __all__ = [
-    "SCHEME_COLORS",
-    "SCHEME_LABELS",
     "convergence_path",
     "figure1_bottom",
     "figure1_top",
     "figure2_path",
     "long_figure2",
     "rai_vs_iid",
-    "save_figure",
-    "set_style",
     "violations_heatmap",
 ]
-
-_PALETTE = sns.color_palette("colorblind")
-# One fixed colour per initialization scheme, used in every figure.
-SCHEME_COLORS: dict[str, tuple[float, float, float]] = {
-    "iid": _PALETTE[0],
-    "batchnorm": _PALETTE[1],
-    "signflip": _PALETTE[2],
-    "rai": _PALETTE[3],
-    "iid_bias": _PALETTE[4],
-}
-SCHEME_LABELS: dict[str, str] = {
-    "iid": "IID",
-    "batchnorm": "batch norm",
-    "signflip": "sign flip",
-    "rai": "RAI",
-    "iid_bias": "He + bias",
-}
-
-WIDTH_CMAP = "viridis"  # sequential colour map for the width n
-PROB_CMAP = "plasma"  # sequential colour map for the target probability p
-BOUND_DASH = (0, (5, 2))  # l(n,k): dashed
-UPPER_DASH = (0, (1, 1.5))  # u(n,k), u0(n,k): dotted, so the two bounds stay apart
-
-K_LABEL = r"depth $k$"
-N_LABEL = r"width $n$"
-
-
-def set_style() -> None:
-    """Apply the common seaborn theme (whitegrid, paper context)."""
-    sns.set_theme(style="whitegrid", context="paper")
-
-
-def save_figure(fig: Figure, path: str | os.PathLike[str], dpi: int = 200) -> Path:
-    """Write fig atomically (temp file in the same folder, then rename) and close it."""
-    target = Path(path)
-    fmt = target.suffix.lstrip(".").lower() or "png"
-    try:
-        with atomic_path(target) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight")
-    finally:
-        plt.close(fig)
-    return target
-
 
 # --- helpers ---------------------------------------------------------------------------
 
@@ -506,13 +465,13 @@ def convergence_path(convergence: pd.DataFrame, split: pd.DataFrame) -> Figure:
     ax.legend(**_style_legend(ax.get_legend_handles_labels()[0], "target p"))
     ax = axes[1]
     rows = split.sort_values("n")
-    ax.fill_between(rows["n"], rows["S_low"], rows["S_high"], color=_PALETTE[0], alpha=0.25)
-    ax.plot(rows["n"], rows["S"], "o-", color=_PALETTE[0], ms=3, label=r"$S(n)=\sum_j \sigma_j$")
+    ax.fill_between(rows["n"], rows["S_low"], rows["S_high"], color=PALETTE[0], alpha=0.25)
+    ax.plot(rows["n"], rows["S"], "o-", color=PALETTE[0], ms=3, label=r"$S(n)=\sum_j \sigma_j$")
     ax.set_xlabel(N_LABEL)
     ax.set_ylabel(r"$S(n)$")
     ax.set_yscale("log")
     twin = ax.twinx()
-    twin.plot(rows["n"], rows["c"] - 1, "s--", color=_PALETTE[3], ms=3, label=r"$c(n) - 1$")
+    twin.plot(rows["n"], rows["c"] - 1, "s--", color=PALETTE[3], ms=3, label=r"$c(n) - 1$")
     twin.set_yscale("log")
     twin.set_ylabel(r"plateau $c(n) - 1$")
     twin.grid(False)

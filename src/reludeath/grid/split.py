@@ -18,7 +18,6 @@ and compares a power law with an exponential for S(n).
 from __future__ import annotations
 
 import math
-import zlib
 
 import numpy as np
 import pandas as pd
@@ -26,6 +25,7 @@ import pyarrow as pa
 from scipy import stats
 
 from reludeath.schemes import IDENTITY_SCHEMES
+from reludeath.seeds import generator
 
 __all__ = [
     "bootstrap_split",
@@ -77,8 +77,7 @@ def bootstrap_split(
     T = at_risk.shape[0]
     risk, cut = at_risk.astype(float), split.astype(float)
     S, c = _s_and_c(risk.sum(axis=0), cut.sum(axis=0), n)
-    key = (zlib.crc32(b"split-bootstrap"), n)
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+    rng = generator(seed, "split-bootstrap", n)
     S_boot, c_boot = [], []
     for start in range(0, replicates, chunk):
         size = min(chunk, replicates - start)

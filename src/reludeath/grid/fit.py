@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from reludeath import hazard
-from reludeath.split import identity_check, split_report
+from reludeath.grid import hazard
+from reludeath.grid.split import identity_check, split_report
 from reludeath.stats import Z95
 
 __all__ = [
