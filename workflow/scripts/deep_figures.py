@@ -10,7 +10,7 @@ import pandas as pd
 
 from reludeath.deep.plots import path_figure, split_figure
 from reludeath.io import log_to
-from reludeath.plots import save_figure
+from reludeath.plotting import save_figure
 
 log_to(snakemake.log[0])
 inputs, output = snakemake.input, snakemake.output

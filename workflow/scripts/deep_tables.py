@@ -15,8 +15,8 @@ from reludeath.deep.identity import Identity, identity
 from reludeath.deep.path import path_table
 from reludeath.deep.store import read_record
 from reludeath.deep.tables import network_table, split_table
+from reludeath.grid.split import network_split_arrays
 from reludeath.io import log_to, read_shard, write_table
-from reludeath.split import network_split_arrays
 
 log_to(snakemake.log[0])
 inputs, params = snakemake.input, snakemake.params

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from reludeath.claims import Claim, judge
-from reludeath.split import s_growth_report
+from reludeath.grid.split import s_growth_report
 
 __all__ = ["CLAIM_IDS", "deep_born_dead", "deep_claims", "growth_of", "half_life", "p_to_l"]
 

@@ -4,17 +4,16 @@ For iid networks P(n, k) / l(n, k) = prod_{j <= k} (1 + sigma_j / (2^n - 1)) (do
 so log(P/l) = sum_{j <= k} log1p(sigma_j / (2^n - 1)): computed from the split rates, never as
 a difference of two P's. Beyond the simulated depth K the product grows by at most the factor
 exp(tail / (2^n - 1)), tail the bound of `reludeath.deep.tail` on sum_{j > K} sigma_j.
-S and c and their intervals are the grid's (`reludeath.split.bootstrap_split`, same replicates).
+S and c and their intervals are the grid's (`reludeath.grid.split.bootstrap_split`).
 """
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 
 from reludeath.deep.tail import block_tail, tail_bound
-from reludeath.split import bootstrap_split
+from reludeath.grid.split import bootstrap_split
+from reludeath.seeds import generator
 
 __all__ = ["SPLIT_COLUMNS", "Identity", "identity"]
 
@@ -51,8 +50,7 @@ class Identity:
         self.networks, self.depth = at_risk.shape
         risk, cut = at_risk.astype(float), split.astype(float)
         self.summary = bootstrap_split(at_risk, split, n, replicates, seed)
-        key = (zlib.crc32(b"deep-identity"), n)
-        rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+        rng = generator(seed, "deep-identity", n)
         T = self.networks
         weights = rng.multinomial(T, np.full(T, 1.0 / T), size=replicates).astype(float)
         self.risk, self.cut = risk.sum(axis=0), cut.sum(axis=0)

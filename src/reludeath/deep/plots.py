@@ -10,7 +10,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from reludeath.deep.claims import growth_of
-from reludeath.plots import set_style
+from reludeath.plotting import set_style
 
 __all__ = ["path_figure", "split_figure"]
 
