@@ -18,10 +18,8 @@ DEEP_FIGURES = [
     for name in ("deep_path", "deep_split")
     for ext in FIGURES_CONFIG["formats"]
 ]
-
-
-def deep_run_file(run):
-    return f"results/deep/runs/{run.name}.parquet"
+DEEP_WIDE_FILES = [f"results/deep/runs/{run.name}.parquet" for run in DEEP_WIDE]
+DEEP_SWEEP_FILES = [f"results/deep/runs/{run.name}.parquet" for run in DEEP_SWEEP]
 
 
 rule deep_simulate:
@@ -46,8 +44,8 @@ rule deep_simulate:
 
 rule deep_tables:
     input:
-        wide=[deep_run_file(run) for run in DEEP_WIDE],
-        sweep=[deep_run_file(run) for run in DEEP_SWEEP],
+        wide=DEEP_WIDE_FILES,
+        sweep=DEEP_SWEEP_FILES,
         grid=iid_shard_files(),
     output:
         split="results/deep/split.parquet",
