@@ -15,7 +15,7 @@ from reludeath.deep.networks import on_one_ray, simulate_splits, split_record
 from reludeath.deep.path import log10_lower_bound, path_table, path_widths
 from reludeath.deep.plan import check_widths, deep_runs
 from reludeath.deep.store import read_record, write_record
-from reludeath.deep.tables import NETWORK_COLUMNS, network_table
+from reludeath.deep.tables import M_STEP_COLUMNS, NETWORK_COLUMNS, m_steps, network_table
 from reludeath.deep.tail import block_tail
 from reludeath.stats import wilson_interval
 
@@ -187,3 +187,18 @@ def test_record_round_trip_and_network_table(tmp_path):
     table = network_table([record], [back])
     assert list(table.columns) == list(NETWORK_COLUMNS)
     assert (table["study"] == "path").sum() == 11 and len(table) == 22
+
+
+def test_m_steps_are_paired():
+    """The same networks with more points: S rises (M = 1 never splits), and the paired
+    interval of the step excludes 0."""
+    by_m = {}
+    for m in (1, 16, 64):
+        record = simulate_splits(4, m, 48, 60, seed=9)
+        by_m[m] = Identity(record.at_risk, record.split, 4, 300, 0, record.one_ray)
+    steps = m_steps({4: by_m})
+    assert list(steps.columns) == list(M_STEP_COLUMNS)
+    assert steps["data_points_to"].tolist() == [16, 64]
+    first = steps.iloc[0]
+    assert first.dS == pytest.approx(by_m[16].summary["S"]) and first.dS_low > 0
+    assert first.dc_relative == pytest.approx(1.0)

@@ -10,7 +10,7 @@ from conftest import TINY, make_project, snakemake
 
 from reludeath.deep.identity import SPLIT_COLUMNS
 from reludeath.deep.path import PATH_COLUMNS
-from reludeath.deep.tables import NETWORK_COLUMNS
+from reludeath.deep.tables import M_STEP_COLUMNS, NETWORK_COLUMNS
 
 DEEP = {
     **TINY,
@@ -46,6 +46,8 @@ def test_tables_and_claims(deep_run):
     assert list(sweep.columns) == list(SPLIT_COLUMNS)
     one = sweep[sweep["data_points"] == 1]
     assert (one["S"] == 0).all() and (one["c"] == 1).all()
+    steps = pd.read_parquet(results / "deep" / "m_steps.parquet")
+    assert list(steps.columns) == list(M_STEP_COLUMNS) and len(steps) == 4
     networks = pd.read_parquet(results / "deep" / "networks.parquet")
     assert list(networks.columns) == list(NETWORK_COLUMNS)
     claims = pd.read_parquet(results / "claims.parquet")

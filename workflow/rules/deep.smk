@@ -52,6 +52,7 @@ rule deep_tables:
         path="results/deep/path.parquet",
         data_points="results/deep/data_points.parquet",
         networks="results/deep/networks.parquet",
+        m_steps="results/deep/m_steps.parquet",
     log:
         "results/logs/deep_tables.log",
     benchmark:
@@ -75,6 +76,7 @@ rule deep_claims:
         path="results/deep/path.parquet",
         data_points="results/deep/data_points.parquet",
         networks="results/deep/networks.parquet",
+        m_steps="results/deep/m_steps.parquet",
     output:
         claims="results/deep/claims.parquet",
         summary="results/deep/summary.md",

@@ -21,7 +21,12 @@ split, path = pd.read_parquet(inputs.split), pd.read_parquet(inputs.path)
 claims = claims_table(deep_claims(split, path))
 write_table(claims, snakemake.output.claims, {"version": __version__, "family": "deep"})
 text = deep_markdown(
-    split, path, pd.read_parquet(inputs.data_points), pd.read_parquet(inputs.networks), claims
+    split,
+    path,
+    pd.read_parquet(inputs.data_points),
+    pd.read_parquet(inputs.m_steps),
+    pd.read_parquet(inputs.networks),
+    claims,
 )
 with atomic_path(snakemake.output.summary) as tmp:
     Path(tmp).write_text(text)

@@ -14,7 +14,7 @@ from reludeath import __version__
 from reludeath.deep.identity import Identity, identity
 from reludeath.deep.path import path_table
 from reludeath.deep.store import read_record
-from reludeath.deep.tables import network_table, split_table
+from reludeath.deep.tables import m_steps, network_table, split_table
 from reludeath.grid.split import network_split_arrays
 from reludeath.io import log_to, read_shard, write_table
 
@@ -50,5 +50,9 @@ path = path_table({n: ident for n, (ident, _) in identities.items()}, params.p, 
 write_table(path, snakemake.output.path, meta)
 swept = [(identity(r, replicates, seed), r.data_points) for r in sweep]
 write_table(split_table(swept), snakemake.output.data_points, meta)
+by_width = defaultdict(dict)
+for ident, m in swept:
+    by_width[ident.n][m] = ident
+write_table(m_steps(by_width), snakemake.output.m_steps, meta)
 write_table(network_table(wide, sweep), snakemake.output.networks, meta)
 logging.info("widths %s; %d path rows; %d M-sweep rows", sorted(identities), len(path), len(swept))

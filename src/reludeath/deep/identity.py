@@ -62,6 +62,12 @@ class Identity:
         else:
             self.tail = self.tail_bound = 0.0
 
+    def s_replicates(self) -> np.ndarray:
+        """S in each bootstrap replicate. Identities of one width with as many networks share
+        the replicates' network weights (the key is (seed, n)), so differences are paired."""
+        risk, cut = self.risk_boot, self.cut_boot
+        return np.where(risk > 0, cut / np.maximum(risk, 1), 0.0).sum(axis=-1)
+
     def _log_ratio(self, risk: np.ndarray, cut: np.ndarray, k: int) -> np.ndarray:
         K = min(k, self.depth)
         sigma = np.where(risk[..., :K] > 0, cut[..., :K] / np.maximum(risk[..., :K], 1), 0.0)

@@ -4,13 +4,25 @@ networks.parquet (path.parquet is `reludeath.deep.path.path_table`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 
+import numpy as np
 import pandas as pd
 
 from reludeath.deep.identity import SPLIT_COLUMNS, Identity
 from reludeath.deep.networks import SplitRecord
 
-__all__ = ["NETWORK_COLUMNS", "network_table", "split_table"]
+__all__ = ["M_STEP_COLUMNS", "NETWORK_COLUMNS", "m_steps", "network_table", "split_table"]
+
+M_STEP_COLUMNS = {
+    "n": "width",
+    "data_points_from": "M before the step",
+    "data_points_to": "M after the step",
+    "dS": "S(M_to) - S(M_from), the same networks and the first M_from of the same points",
+    "dS_low": "95% paired bootstrap interval of dS, low end",
+    "dS_high": "95% paired bootstrap interval of dS, high end",
+    "dc_relative": "(c(M_to) - c(M_from)) / (c(M_to) - 1): the step's share of c - 1",
+}
 
 NETWORK_COLUMNS = {
     "study": "'path' (the widths above the grid's) or 'm_sweep' (S and c against M)",
@@ -47,3 +59,27 @@ def network_table(wide: Iterable[SplitRecord], sweep: Iterable[SplitRecord]) -> 
         for r in records
     ]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=NETWORK_COLUMNS)
+
+
+def m_steps(identities: dict[int, dict[int, Identity]]) -> pd.DataFrame:
+    """Per width {n: {M: Identity}}, the change of S between successive M (M_STEP_COLUMNS),
+    with intervals from the paired bootstrap (same networks, same replicate weights)."""
+    rows = []
+    for n, by_m in sorted(identities.items()):
+        ms = sorted(by_m)
+        for a, b in pairwise(ms):
+            first, second = by_m[a], by_m[b]
+            diff = second.s_replicates() - first.s_replicates()
+            c_a, c_b = first.summary["c"], second.summary["c"]
+            rows.append(
+                {
+                    "n": n,
+                    "data_points_from": a,
+                    "data_points_to": b,
+                    "dS": second.summary["S"] - first.summary["S"],
+                    "dS_low": float(np.quantile(diff, 0.025)),
+                    "dS_high": float(np.quantile(diff, 0.975)),
+                    "dc_relative": (c_b - c_a) / (c_b - 1) if c_b > 1 else 0.0,
+                }
+            )
+    return pd.DataFrame(rows, columns=list(M_STEP_COLUMNS))
