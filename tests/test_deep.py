@@ -13,7 +13,7 @@ from reludeath.deep.claims import deep_born_dead, half_life, p_to_l
 from reludeath.deep.identity import Identity
 from reludeath.deep.networks import on_one_ray, simulate_splits, split_record
 from reludeath.deep.path import log10_lower_bound, path_table, path_widths
-from reludeath.deep.plan import check_widths, deep_runs
+from reludeath.deep.plan import bundles, check_widths, deep_runs
 from reludeath.deep.store import read_record, write_record
 from reludeath.deep.tables import M_STEP_COLUMNS, NETWORK_COLUMNS, m_steps, network_table
 from reludeath.deep.tail import block_tail
@@ -176,6 +176,10 @@ def test_check_widths_names_the_key():
     wide, sweep = deep_runs(DEEP, 1024)
     assert [r.depth for r in wide[:2]] == [384, 408]
     assert [(r.n, r.data_points, r.networks) for r in sweep] == [(4, 1, 8), (4, 64, 8)]
+    jobs = bundles(wide, sweep)
+    runs = [r for job in jobs.values() for r in job]
+    assert sorted(runs, key=lambda r: r.name) == sorted(wide + sweep, key=lambda r: r.name)
+    assert len(jobs) == math.ceil(len(wide) / 2) + 1
 
 
 def test_record_round_trip_and_network_table(tmp_path):

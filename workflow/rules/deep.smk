@@ -2,7 +2,7 @@
 # docs/science.md, "The deep method"). iid networks simulated until their splits stop, one
 # job per (n, M); the grid's widths come from its iid shards. On when deep.enabled.
 from reludeath.deep.claims import CLAIM_IDS as DEEP_CLAIM_IDS
-from reludeath.deep.plan import check_widths, deep_runs
+from reludeath.deep.plan import bundles, check_widths, deep_runs
 
 DEEP = config["deep"]
 DEEP_ON = DEEP["enabled"]
@@ -12,31 +12,36 @@ if DEEP_ON:
     except ValueError as error:
         raise WorkflowError(f"{error}\nSee config/README.md, 'deep'.") from None
 DEEP_WIDE, DEEP_SWEEP = deep_runs(DEEP, config["data_points"])
-DEEP_RUNS = {run.name: run for run in DEEP_WIDE + DEEP_SWEEP}
+DEEP_BUNDLES = bundles(DEEP_WIDE, DEEP_SWEEP)  # {job name: its runs}
 DEEP_FIGURES = [
     f"results/figures/{name}.{ext}"
     for name in ("deep_path", "deep_split")
     for ext in FIGURES_CONFIG["formats"]
 ]
-DEEP_WIDE_FILES = [f"results/deep/runs/{run.name}.parquet" for run in DEEP_WIDE]
-DEEP_SWEEP_FILES = [f"results/deep/runs/{run.name}.parquet" for run in DEEP_SWEEP]
+DEEP_WIDE_FILES = [
+    f"results/deep/runs/{b}" for b in DEEP_BUNDLES if b.startswith("wide_")
+]
+DEEP_SWEEP_FILES = [
+    f"results/deep/runs/{b}" for b in DEEP_BUNDLES if b.startswith("sweep_")
+]
 
 
 rule deep_simulate:
     output:
-        "results/deep/runs/{run}.parquet",
+        directory("results/deep/runs/{bundle}"),
     log:
-        "results/logs/deep_simulate/{run}.log",
+        "results/logs/deep_simulate/{bundle}.log",
     benchmark:
-        "results/benchmarks/deep_simulate/{run}.tsv"
+        "results/benchmarks/deep_simulate/{bundle}.tsv"
     conda:
         "../envs/reludeath.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards: 1000 + DEEP_RUNS[wildcards.run].cost // 10**5,
+        mem_mb=lambda wildcards: 1000
+        + max(r.cost for r in DEEP_BUNDLES[wildcards.bundle]) // 10**5,
         runtime=60,
     params:
-        run=lambda wildcards: DEEP_RUNS[wildcards.run],
+        runs=lambda wildcards: DEEP_BUNDLES[wildcards.bundle],
         seed=config["seed"],
     script:
         "../scripts/deep_simulate.py"

@@ -7,6 +7,7 @@ limit_threads(snakemake.threads)
 
 import logging
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 
@@ -40,10 +41,10 @@ for n, parts in sorted(arrays.items()):
     at_risk = np.concatenate([a for a, _ in parts])
     split = np.concatenate([s for _, s in parts])
     identities[n] = (Identity(at_risk, split, n, replicates, seed), grid_points[n])
-wide = [read_record(path) for path in inputs.wide]
+wide = [read_record(p) for d in inputs.wide for p in sorted(Path(d).glob("*.parquet"))]
 for r in wide:
     identities[r.n] = (identity(r, replicates, seed), r.data_points)
-sweep = [read_record(path) for path in inputs.sweep]
+sweep = [read_record(p) for d in inputs.sweep for p in sorted(Path(d).glob("*.parquet"))]
 meta = {"version": __version__, "replicates": replicates, "seed": seed}
 write_table(split_table(identities.values()), snakemake.output.split, meta)
 path = path_table({n: ident for n, (ident, _) in identities.items()}, params.p, params.depths)

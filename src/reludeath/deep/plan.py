@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from reludeath.deep.path import path_widths
 
-__all__ = ["Run", "check_widths", "deep_runs"]
+__all__ = ["Run", "bundles", "check_widths", "deep_runs"]
 
 
 @dataclass(frozen=True)
@@ -67,3 +67,17 @@ def deep_runs(deep: dict, data_points: int) -> tuple[list[Run], list[Run]]:
         for m in sweep["data_points"]
     ]
     return wide, m_runs
+
+
+def bundles(wide: list[Run], sweep: list[Run]) -> dict[str, tuple[Run, ...]]:
+    """The runs grouped into jobs, so that per-job start-up (about 1.5 s) is paid less often:
+    the deep widths in pairs, smallest with largest (balanced cost), and the M sweep one job per
+    width. Each run's numbers depend only on the run, never on its bundle."""
+    ordered = sorted(wide, key=lambda r: r.cost)
+    out: dict[str, tuple[Run, ...]] = {}
+    while ordered:
+        pair = (ordered.pop(0), ordered.pop()) if len(ordered) > 1 else (ordered.pop(),)
+        out["wide_" + "_".join(r.name for r in pair)] = pair
+    for n in sorted({r.n for r in sweep}):
+        out[f"sweep_n{n}"] = tuple(r for r in sweep if r.n == n)
+    return out
