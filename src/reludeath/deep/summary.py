@@ -84,10 +84,10 @@ def deep_markdown(
         )
         lines.append(
             f"- n = {r.n}: S rises by {a.dS:.3g} [{a.dS_low:.3g}, {a.dS_high:.3g}] from M = "
-            f"{a.data_points_from} to {a.data_points_to} and by {b.dS:.3g} [{b.dS_low:.3g}, "
-            f"{b.dS_high:.3g}] from {b.data_points_from} to {b.data_points_to} (ratio "
-            f"{r.ratio:.3g}): {trend}; the last step moved c(n) - 1 by "
-            f"{100 * b.dc_relative:.2g}%."
+            f"{int(a.data_points_from)} to {int(a.data_points_to)} and by {b.dS:.3g} "
+            f"[{b.dS_low:.3g}, {b.dS_high:.3g}] from {int(b.data_points_from)} to "
+            f"{int(b.data_points_to)} (ratio {r.ratio:.3g}): {trend}; the last step moved "
+            f"c(n) - 1 by {100 * b.dc_relative:.2g}%."
         )
     lines += [
         "",
