@@ -14,6 +14,8 @@ from reludeath.plotting import set_style
 
 __all__ = ["path_figure", "split_figure"]
 
+_FLOOR = 1e-9  # the path figure's lowest P/l - 1 (10^9 layers at n = 34 reach about 8e-9)
+
 
 def path_figure(path: pd.DataFrame, measured: pd.DataFrame) -> Figure:
     """P/l - 1 against k (log-log): the grid's measured path (k <= its depth, 95% Wilson band
@@ -23,14 +25,17 @@ def path_figure(path: pd.DataFrame, measured: pd.DataFrame) -> Figure:
     colors = sns.color_palette("viridis", path["p"].nunique())
     for color, (p, rows) in zip(colors, path.groupby("p"), strict=True):
         seen = measured[np.isclose(measured["p"], p)].sort_values("k")
-        if not seen.empty:
-            ax.plot(seen["k"], seen["ratio"] - 1, color=color, lw=1)
-            low = np.clip(seen["ratio_low"] - 1, 1e-12, None)
-            ax.fill_between(seen["k"], low, seen["ratio_high"] - 1, color=color, alpha=0.2)
+        if not seen.empty:  # P/l - 1 <= 0 (noise of the direct count) has no place on log axes
+            excess = (seen["ratio"] - 1).where(seen["ratio"] > 1)
+            ax.plot(seen["k"], excess, color=color, lw=1)
+            low = np.clip(seen["ratio_low"] - 1, _FLOOR, None)
+            high = np.clip(seen["ratio_high"] - 1, _FLOOR, None)
+            ax.fill_between(seen["k"], low, high, color=color, alpha=0.15)
         y = rows["p_over_l"] - 1
         err = [y - (rows["p_over_l_low"] - 1), rows["p_over_l_high"] - 1 - y]
         ax.errorbar(rows["k"], y, yerr=err, fmt="o", color=color, ms=4, label=f"p = {p:g}")
     ax.set(xscale="log", yscale="log", xlabel="depth k", ylabel="P / l - 1")
+    ax.set_ylim(bottom=_FLOOR)
     ax.set_title("P/l along n = ceil(n(k, p)): measured (lines), split identity (points)")
     ax.legend(fontsize=8)
     return fig
