@@ -15,6 +15,22 @@ HALF_OPEN = "a number in the half-open interval [0, 1)"
 
 # (id, overrides, key named, allowed values named)
 BAD_CONFIGS = [
+    (
+        "deep-width-65",
+        {"deep": {"widths": [16, 65]}},
+        "'deep.widths[1]'",
+        "an integer from 2 to 64",
+    ),
+    ("deep-networks-one", {"deep": {"networks": 1}}, "'deep.networks'", "an integer >= 2"),
+    ("deep-replicates-low", {"deep": {"replicates": 10}}, "'deep.replicates'", "an integer >= 100"),
+    ("deep-depths-zero", {"deep": {"depths": [0]}}, "'deep.depths[0]'", "an integer >= 1"),
+    (
+        "deep-m-sweep-points-zero",
+        {"deep": {"m_sweep": {"data_points": [0]}}},
+        "'deep.m_sweep.data_points[0]'",
+        "an integer >= 1",
+    ),
+    ("deep-unknown-key", {"deep": {"width": [16]}}, "'deep'", "width"),
     ("depth-string", {"depth": "12"}, "'depth'", "an integer >= 1"),
     ("depth-float", {"depth": 12.5}, "'depth'", "an integer >= 1"),
     ("depth-zero", {"depth": 0}, "'depth'", "an integer >= 1"),

@@ -82,6 +82,12 @@ LAYOUT: dict[str, ReportEntry] = {
         figure="convergence of P / l",
         scheme="iid",
     ),
+    "deep_path": _entry(
+        3, "Path", "deep_path.rst", paper=_RR, figure="P / l to k = 10^9", scheme="iid"
+    ),
+    "deep_split": _entry(
+        3, "Path", "deep_split.rst", paper=_RR, figure="S(n) and c(n) to n = 34", scheme="iid"
+    ),
     "long_figure2": _entry(
         3, "Bounds", "long_figure2.rst", paper=_RR, figure="Figure 2 (long)", scheme="none"
     ),

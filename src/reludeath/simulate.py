@@ -9,6 +9,8 @@ layout: network 17 is the same network in any shard that holds it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
@@ -22,6 +24,7 @@ from reludeath.seeds import generator
 
 __all__ = [
     "SHARD_COLUMNS",
+    "SHARD_FORMAT",
     "ShardSpec",
     "constant_from_dead_layers",
     "draw_network",
@@ -52,6 +55,10 @@ SHARD_COLUMNS = {
     "constant": "some layer <= j was a dead layer (output 0 at every point): from layer j on "
     "the network is a constant function (Lu et al.'s born dead)",
 }
+
+# What a shard holds, as a short digest of SHARD_COLUMNS: the workflow passes it as a parameter
+# of the shard rule, so shards written with other columns are rerun, never read as complete.
+SHARD_FORMAT = hashlib.sha256(json.dumps(list(SHARD_COLUMNS)).encode()).hexdigest()[:12]
 
 
 # Draws per chunk of networks are bounded to keep memory flat (~64 MB of weights).

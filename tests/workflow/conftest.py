@@ -31,6 +31,8 @@ TINY = {
     # training dynamics: off here; tests/workflow/test_dynamics_workflow.py runs them small
     "dy": {"enabled": False},
     "ar": {"enabled": False},
+    # the deep family: off here; tests/workflow/test_deep_workflow.py runs it small
+    "deep": {"enabled": False},
 }
 
 # Shard directories: a scheme's name, with its options for schemes that take options.

@@ -18,6 +18,8 @@ rule judge_grid_claims:
         "results/benchmarks/judge_grid_claims.tsv"
     conda:
         "../envs/reludeath.yaml"
+    params:
+        omit=GRID_OMITTED_CLAIMS,
     script:
         "../scripts/judge_grid_claims.py"
 

@@ -11,6 +11,7 @@ from reludeath.plan import SHARD_BENCHMARK, replicates
 from reludeath.plan import shard_depths as planned_depths
 from reludeath.report_layout import report_entry
 from reludeath.schemes import configured_schemes, scheme_traits
+from reludeath.simulate import SHARD_FORMAT
 
 min_version("9.0")
 
@@ -61,6 +62,8 @@ REPLICATES = len(replicates(config["networks"], config["shard_networks"]))
 FAMILY_TARGETS = []
 CLAIM_TABLES = []
 SUMMARY_SECTIONS = []
+# Claim ids a family judges in place of the main grid (the grid then leaves them out).
+GRID_OMITTED_CLAIMS = []
 
 
 def shard_depths():

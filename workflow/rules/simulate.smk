@@ -22,5 +22,6 @@ rule simulate_shard:
         data_points=config["data_points"],
         shared_data=config["shared_data"],
         networks=shard_networks,
+        shard_format=SHARD_FORMAT,
     script:
         "../scripts/simulate_shard.py"

@@ -26,5 +26,13 @@ spec = ShardSpec(
 )
 logging.info("simulating %s", spec)
 table = simulate_shard(spec, threads=snakemake.threads)
-write_table(table, snakemake.output[0], {"version": __version__, "spec": spec.as_metadata()})
+write_table(
+    table,
+    snakemake.output[0],
+    {
+        "version": __version__,
+        "format": snakemake.params.shard_format,
+        "spec": spec.as_metadata(),
+    },
+)
 logging.info("wrote %d rows to %s", table.num_rows, snakemake.output[0])

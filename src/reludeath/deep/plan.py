@@ -1,0 +1,83 @@
+"""What the deep family simulates, from the config: one run per (n, M), checked before any job.
+
+A run is T iid networks of width n over M points for K = depth_per_width * n layers. The
+family's widths above the grid's are run at the grid's data_points; the grid's own widths
+come from its iid shards; the M sweep runs its widths at every M of deep.m_sweep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reludeath.deep.path import path_widths
+
+__all__ = ["Run", "bundles", "check_widths", "deep_runs"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """One simulation job of the family."""
+
+    n: int
+    data_points: int
+    depth: int
+    networks: int
+
+    @property
+    def name(self) -> str:
+        return f"n{self.n}_m{self.data_points}_k{self.depth}_t{self.networks}"
+
+    @property
+    def cost(self) -> int:
+        """Multiply-adds of the kernel: networks * depth * M * n^2."""
+        return self.networks * self.depth * self.data_points * self.n**2
+
+
+def check_widths(deep: dict, grid_widths: Sequence[int], p: Sequence[float]) -> None:
+    """ValueError naming the key unless deep.widths lie above the grid's widths and, with
+    them, hold every width of the path (ceil(n(k, p)) for p in path.p, k in deep.depths)."""
+    grid = set(grid_widths)
+    low = [n for n in deep["widths"] if n <= max(grid, default=0)]
+    if low:
+        raise ValueError(
+            f"deep.widths must lie above every grid width (max {max(grid)}); got {sorted(low)}"
+        )
+    missing = sorted(set(path_widths(p, deep["depths"])) - grid - set(deep["widths"]))
+    if missing:
+        raise ValueError(
+            f"deep.widths must hold every path width above the grid's (path.p, deep.depths "
+            f"need n = {missing}); got {sorted(deep['widths'])}"
+        )
+    if deep["depth_per_width"] * min(deep["widths"]) < 4:
+        raise ValueError(
+            "deep.depth_per_width * min(deep.widths) must be at least 4 (the tail bound's "
+            f"blocks); got {deep['depth_per_width']} * {min(deep['widths'])}"
+        )
+
+
+def deep_runs(deep: dict, data_points: int) -> tuple[list[Run], list[Run]]:
+    """(the widths above the grid's at `data_points`, the M sweep), as runs."""
+    per = deep["depth_per_width"]
+    wide = [Run(n, data_points, max(4, per * n), deep["networks"]) for n in deep["widths"]]
+    sweep = deep["m_sweep"]
+    m_runs = [
+        Run(n, m, max(4, per * n), sweep["networks"])
+        for n in sweep["widths"]
+        for m in sweep["data_points"]
+    ]
+    return wide, m_runs
+
+
+def bundles(wide: list[Run], sweep: list[Run]) -> dict[str, tuple[Run, ...]]:
+    """The runs grouped into jobs, so that per-job start-up (about 1.5 s) is paid less often:
+    the deep widths in pairs, smallest with largest (balanced cost), and the M sweep one job per
+    width. Each run's numbers depend only on the run, never on its bundle."""
+    ordered = sorted(wide, key=lambda r: r.cost)
+    out: dict[str, tuple[Run, ...]] = {}
+    while ordered:
+        pair = (ordered.pop(0), ordered.pop()) if len(ordered) > 1 else (ordered.pop(),)
+        out["wide_" + "_".join(r.name for r in pair)] = pair
+    for n in sorted({r.n for r in sweep}):
+        out[f"sweep_n{n}"] = tuple(r for r in sweep if r.n == n)
+    return out

@@ -1,0 +1,85 @@
+"""The family's result tables from the runs: split.parquet, data_points.parquet,
+networks.parquet (path.parquet is `reludeath.deep.path.path_table`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+
+from reludeath.deep.identity import SPLIT_COLUMNS, Identity
+from reludeath.deep.networks import SplitRecord
+
+__all__ = ["M_STEP_COLUMNS", "NETWORK_COLUMNS", "m_steps", "network_table", "split_table"]
+
+M_STEP_COLUMNS = {
+    "n": "width",
+    "data_points_from": "M before the step",
+    "data_points_to": "M after the step",
+    "dS": "S(M_to) - S(M_from), the same networks and the first M_from of the same points",
+    "dS_low": "95% paired bootstrap interval of dS, low end",
+    "dS_high": "95% paired bootstrap interval of dS, high end",
+    "dc_relative": "(c(M_to) - c(M_from)) / (c(M_to) - 1): the step's share of c - 1",
+}
+
+NETWORK_COLUMNS = {
+    "study": "'path' (the widths above the grid's) or 'm_sweep' (S and c against M)",
+    "n": "width",
+    "data_points": "M",
+    "depth_simulated": "K, layers simulated",
+    "network": "the network's index (the grid's iid network of that index, seed and width)",
+    "last_split": "the last layer j <= K that split the living points (0: none)",
+    "one_ray": "the living points ended on one ray after layer K (then no later layer splits)",
+}
+
+
+def split_table(rows: Iterable[tuple[Identity, int]]) -> pd.DataFrame:
+    """One row per (Identity, data_points), sorted by n and M (SPLIT_COLUMNS)."""
+    table = pd.DataFrame([identity.row(m) for identity, m in rows], columns=list(SPLIT_COLUMNS))
+    return table.sort_values(["n", "data_points"], ignore_index=True)
+
+
+def network_table(wide: Iterable[SplitRecord], sweep: Iterable[SplitRecord]) -> pd.DataFrame:
+    """One row per simulated network (NETWORK_COLUMNS)."""
+    parts = [
+        pd.DataFrame(
+            {
+                "study": study,
+                "n": r.n,
+                "data_points": r.data_points,
+                "depth_simulated": r.depth,
+                "network": range(r.networks),
+                "last_split": r.last_split,
+                "one_ray": r.one_ray,
+            }
+        )
+        for study, records in (("path", wide), ("m_sweep", sweep))
+        for r in records
+    ]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=NETWORK_COLUMNS)
+
+
+def m_steps(identities: dict[int, dict[int, Identity]]) -> pd.DataFrame:
+    """Per width {n: {M: Identity}}, the change of S between successive M (M_STEP_COLUMNS),
+    with intervals from the paired bootstrap (same networks, same replicate weights)."""
+    rows = []
+    for n, by_m in sorted(identities.items()):
+        ms = sorted(by_m)
+        for a, b in pairwise(ms):
+            first, second = by_m[a], by_m[b]
+            diff = second.s_replicates() - first.s_replicates()
+            c_a, c_b = first.summary["c"], second.summary["c"]
+            rows.append(
+                {
+                    "n": n,
+                    "data_points_from": a,
+                    "data_points_to": b,
+                    "dS": second.summary["S"] - first.summary["S"],
+                    "dS_low": float(np.quantile(diff, 0.025)),
+                    "dS_high": float(np.quantile(diff, 0.975)),
+                    "dc_relative": (c_b - c_a) / (c_b - 1) if c_b > 1 else 0.0,
+                }
+            )
+    return pd.DataFrame(rows, columns=list(M_STEP_COLUMNS))

@@ -1,0 +1,70 @@
+"""The deep family end to end on a tiny grid: its tables have the documented columns, it
+judges rr.p_to_l and lu.deep_born_dead (the grid no longer does), and a bad deep config
+stops the run before any job."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import TINY, make_project, snakemake
+
+from reludeath.deep.identity import SPLIT_COLUMNS
+from reludeath.deep.path import PATH_COLUMNS
+from reludeath.deep.tables import M_STEP_COLUMNS, NETWORK_COLUMNS
+
+DEEP = {
+    **TINY,
+    "schemes": ["iid"],
+    "widths": [1, 2, 3, 4, 5],
+    "deep": {
+        "widths": [6, 7, 8, 9],
+        "depth_per_width": 4,
+        "networks": 6,
+        "depths": [12, 100],
+        "replicates": 100,
+        "m_sweep": {"widths": [2, 3], "data_points": [1, 8, 32], "networks": 20},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def deep_run(tmp_path_factory):
+    directory = make_project(tmp_path_factory.mktemp("deep"), DEEP)
+    snakemake(directory)
+    return directory
+
+
+def test_tables_and_claims(deep_run):
+    results = deep_run / "results"
+    split = pd.read_parquet(results / "deep" / "split.parquet")
+    assert list(split.columns) == list(SPLIT_COLUMNS)
+    assert split["n"].tolist() == list(range(1, 10))
+    path = pd.read_parquet(results / "deep" / "path.parquet")
+    assert list(path.columns) == list(PATH_COLUMNS)
+    assert len(path) == len(TINY["path"]["p"]) * 2
+    sweep = pd.read_parquet(results / "deep" / "data_points.parquet")
+    assert list(sweep.columns) == list(SPLIT_COLUMNS)
+    one = sweep[sweep["data_points"] == 1]
+    assert (one["S"] == 0).all() and (one["c"] == 1).all()
+    steps = pd.read_parquet(results / "deep" / "m_steps.parquet")
+    assert list(steps.columns) == list(M_STEP_COLUMNS) and len(steps) == 4
+    networks = pd.read_parquet(results / "deep" / "networks.parquet")
+    assert list(networks.columns) == list(NETWORK_COLUMNS)
+    claims = pd.read_parquet(results / "claims.parquet")
+    for claim_id in ("rr.p_to_l", "lu.deep_born_dead"):
+        rows = claims[claims["claim_id"] == claim_id]
+        assert len(rows) == 1 and "results/deep/split.parquet" in rows["evidence"].iloc[0]
+    assert (results / "figures" / "deep_path.png").exists()
+    assert "through the split identity" in (results / "summary.md").read_text()
+
+
+def test_a_bad_deep_config_stops_before_any_job(tmp_path):
+    config = {**DEEP, "deep": {**DEEP["deep"], "widths": [6, 7]}}
+    (tmp_path / "a").mkdir()
+    result = snakemake(make_project(tmp_path / "a", config), "--dry-run", check=False)
+    assert result.returncode != 0
+    assert "deep.widths" in result.stdout + result.stderr
+    config = {**DEEP, "deep": {**DEEP["deep"], "replicates": 5}}
+    (tmp_path / "b").mkdir()
+    result = snakemake(make_project(tmp_path / "b", config), "--dry-run", check=False)
+    assert result.returncode != 0 and "deep.replicates" in result.stdout + result.stderr

@@ -1,0 +1,59 @@
+"""The deep family's tables: split.parquet (grid widths and deep widths), path.parquet,
+data_points.parquet (the M sweep) and networks.parquet (per-network last split, one ray)."""
+
+from reludeath.threads import limit_threads
+
+limit_threads(snakemake.threads)
+
+import logging
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from reludeath import __version__
+from reludeath.deep.identity import Identity, identity
+from reludeath.deep.path import path_table
+from reludeath.deep.store import read_record
+from reludeath.deep.tables import m_steps, network_table, split_table
+from reludeath.grid.split import network_split_arrays
+from reludeath.io import log_to, read_shard, write_table
+
+log_to(snakemake.log[0])
+inputs, params = snakemake.input, snakemake.params
+replicates, seed = params.replicates, params.seed
+
+# The grid's widths, from its iid shards, cut at the grid's depth (as split_bootstrap does).
+arrays, grid_points = defaultdict(list), {}
+for path in inputs.grid:
+    table, metadata = read_shard(path, columns=["alive_points", "split"])
+    spec = metadata["spec"]
+    if spec["width"] not in params.grid_widths:
+        continue
+    arrays[spec["width"]].append(
+        network_split_arrays(
+            table, spec["networks"], spec["depth"], spec["data_points"], keep=params.grid_depth
+        )
+    )
+    grid_points[spec["width"]] = spec["data_points"]
+identities = {}
+for n, parts in sorted(arrays.items()):
+    at_risk = np.concatenate([a for a, _ in parts])
+    split = np.concatenate([s for _, s in parts])
+    identities[n] = (Identity(at_risk, split, n, replicates, seed), grid_points[n])
+wide = [read_record(p) for d in inputs.wide for p in sorted(Path(d).glob("*.parquet"))]
+for r in wide:
+    identities[r.n] = (identity(r, replicates, seed), r.data_points)
+sweep = [read_record(p) for d in inputs.sweep for p in sorted(Path(d).glob("*.parquet"))]
+meta = {"version": __version__, "replicates": replicates, "seed": seed}
+write_table(split_table(identities.values()), snakemake.output.split, meta)
+path = path_table({n: ident for n, (ident, _) in identities.items()}, params.p, params.depths)
+write_table(path, snakemake.output.path, meta)
+swept = [(identity(r, replicates, seed), r.data_points) for r in sweep]
+write_table(split_table(swept), snakemake.output.data_points, meta)
+by_width = defaultdict(dict)
+for ident, m in swept:
+    by_width[ident.n][m] = ident
+write_table(m_steps(by_width), snakemake.output.m_steps, meta)
+write_table(network_table(wide, sweep), snakemake.output.networks, meta)
+logging.info("widths %s; %d path rows; %d M-sweep rows", sorted(identities), len(path), len(swept))
