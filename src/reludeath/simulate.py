@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from reludeath import kernel
+from reludeath import kernel, normals
 from reludeath.io import arrow_column, constant_label
 from reludeath.schemes import SCHEMES, Scheme, get_scheme
 from reludeath.seeds import generator
@@ -146,8 +146,7 @@ def _data(spec: ShardSpec, family: str, network: int) -> np.ndarray:
     else:
         key = (family, spec.width, network, _DATA)
     rng = generator(spec.seed, *key)
-    points = rng.standard_normal((spec.data_points, spec.width))
-    return points.T
+    return normals.standard_normal(rng, (spec.data_points, spec.width)).T
 
 
 def draw_network(
