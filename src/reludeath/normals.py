@@ -30,8 +30,11 @@ import numpy as np
 
 from reludeath.kernel import build
 
-__all__ = ["SYMBOL", "WORDS_PER_BLOCK", "source", "standard_normal", "transform"]
+__all__ = ["DRAWS", "SYMBOL", "WORDS_PER_BLOCK", "source", "standard_normal", "transform"]
 
+# Names the numbers this module draws for a given generator: change it whenever they change
+# (simulate.SHARD_FORMAT hashes it, so the workflow reruns shards drawn otherwise).
+DRAWS = "box-muller-raw-words-1"
 SYMBOL = "reludeath_normals"
 WORDS_PER_BLOCK = 16  # one vector of words: 32 normals per block
 _LANES = WORDS_PER_BLOCK

@@ -56,9 +56,12 @@ SHARD_COLUMNS = {
     "the network is a constant function (Lu et al.'s born dead)",
 }
 
-# What a shard holds, as a short digest of SHARD_COLUMNS: the workflow passes it as a parameter
-# of the shard rule, so shards written with other columns are rerun, never read as complete.
-SHARD_FORMAT = hashlib.sha256(json.dumps(list(SHARD_COLUMNS)).encode()).hexdigest()[:12]
+# What a shard holds, as a short digest of SHARD_COLUMNS and of how its numbers are drawn
+# (normals.DRAWS): the workflow passes it as a parameter of the shard rule, so shards written
+# with other columns or by another sampler are rerun, never read as complete.
+SHARD_FORMAT = hashlib.sha256(
+    json.dumps([list(SHARD_COLUMNS), normals.DRAWS]).encode()
+).hexdigest()[:12]
 
 
 # Draws per chunk of networks are bounded to keep memory flat (~64 MB of weights).
