@@ -21,6 +21,7 @@ from reludeath.deep.settle import (
     follow,
     late_networks,
     settle_width,
+    settled_identity,
 )
 from reludeath.deep.store import read_record, write_record
 from reludeath.deep.tables import M_STEP_COLUMNS, NETWORK_COLUMNS, m_steps, network_table
@@ -275,3 +276,29 @@ def test_settle_width_decides_the_tail():
     s = ident.summary
     se = (s["S_high"] - s["S_low"]) / (2 * 1.96)
     assert abs(s["S"] - reference) <= SIGMAS * se
+
+
+def test_settled_identity_follows_only_what_it_must():
+    """An infinite bound (network 0 splits in the last block only) is decided by following
+    network 0, whose two points are on one ray (so it is settled at once); network 1, also a
+    late splitter but known to be on one ray, is not followed; a finite bound follows none."""
+    n, T, K = 4, 6, 16
+    at_risk = np.ones((T, K), bool)
+    split = np.zeros((T, K), bool)
+    split[:, :3] = True
+    split[0, K - 1] = split[1, K - 2] = True
+    rng = np.random.default_rng(2)
+    v = rng.standard_normal((n, 1))
+
+    def draw(t):
+        return np.hstack([v, 2.5 * v]), rng.standard_normal((K, n, n))
+
+    known = np.zeros(T, bool)
+    known[1] = True
+    assert Identity(at_risk, split, n, 200, 0, known).tail_bound == math.inf
+    ident, follows = settled_identity(at_risk, split, np.ones(T, bool), draw, n, 200, 0, known)
+    assert set(follows) == {0} and follows[0].one_ray and follows[0].layers == 0
+    assert ident.tail_bound == 0 and math.isfinite(ident.row(2)["c_high"])
+    split[0, K // 2 : K // 2 + 2] = True  # the block before splits twice: finite, no follow
+    ident, follows = settled_identity(at_risk, split, np.ones(T, bool), draw, n, 200, 0, known)
+    assert follows == {} and math.isfinite(ident.tail_bound)

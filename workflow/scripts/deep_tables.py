@@ -12,13 +12,14 @@ from pathlib import Path
 import numpy as np
 
 from reludeath import __version__
-from reludeath.deep.identity import Identity, identity
+from reludeath.deep.identity import identity
 from reludeath.deep.path import path_table
-from reludeath.deep.settle import draw_grid_network, settle_width
+from reludeath.deep.settle import draw_grid_network, settled_identity
 from reludeath.deep.store import read_record
 from reludeath.deep.tables import followed_rows, m_steps, network_table, split_table
 from reludeath.grid.split import network_split_arrays
 from reludeath.io import log_to, read_shard, write_table
+from reludeath.simulate import ShardSpec
 
 log_to(snakemake.log[0])
 inputs, params = snakemake.input, snakemake.params
@@ -39,29 +40,51 @@ for path in inputs.grid:
     arrays[spec["width"]].append((at_risk, split, points[:, keep - 1] > 0))
     origin[spec["width"]] += [(spec, t) for t in range(spec["networks"])]
     grid_points[spec["width"]] = spec["data_points"]
-identities, followed = {}, []
-for n, parts in sorted(arrays.items()):
-    at_risk, split, alive_last = (np.concatenate(part) for part in zip(*parts, strict=True))
-    ident = Identity(at_risk, split, n, replicates, seed)
-    if not np.isfinite(ident.tail_bound):
-        # late splitters, no one-ray flags: follow them until their points are on one ray
-        risk, cut, settled, follows = settle_width(
-            at_risk, split, alive_last, lambda t, n=n: draw_grid_network(*origin[n][t]), n, seed
-        )
-        ident = Identity(risk, cut, n, replicates, seed, settled)
-        followed.append(followed_rows(n, grid_points[n], split, follows))
+
+
+def settled(at_risk, split, alive_last, draw, n, data_points, study, known=None):
+    """settled_identity, its follows logged and kept for networks.parquet."""
+    ident, follows = settled_identity(at_risk, split, alive_last, draw, n, replicates, seed, known)
+    if follows:
+        followed.append(followed_rows(n, data_points, split, follows, study))
         logging.info(
             "n = %d: %d late networks followed, %d on one ray, up to layer %d; tail bound %g",
             n,
             len(follows),
             sum(f.one_ray for f in follows.values()),
-            risk.shape[1],
+            ident.depth,
             ident.tail_bound,
         )
+    return ident
+
+
+identities, followed = {}, []
+for n, parts in sorted(arrays.items()):
+    at_risk, split, alive_last = (np.concatenate(part) for part in zip(*parts, strict=True))
+    ident = settled(
+        at_risk,
+        split,
+        alive_last,
+        lambda t, n=n: draw_grid_network(*origin[n][t]),
+        n,
+        grid_points[n],
+        "grid_late",
+    )
     identities[n] = (ident, grid_points[n])
 wide = [read_record(p) for d in inputs.wide for p in sorted(Path(d).glob("*.parquet"))]
 for r in wide:
-    identities[r.n] = (identity(r, replicates, seed), r.data_points)
+    spec = ShardSpec("iid", r.n, r.depth, r.networks, r.data_points, seed).as_metadata()
+    ident = settled(
+        r.at_risk,
+        r.split,
+        r.alive[:, -1],
+        lambda t, spec=spec: draw_grid_network(spec, t),
+        r.n,
+        r.data_points,
+        "path_late",
+        r.one_ray,
+    )
+    identities[r.n] = (ident, r.data_points)
 sweep = [read_record(p) for d in inputs.sweep for p in sorted(Path(d).glob("*.parquet"))]
 meta = {"version": __version__, "replicates": replicates, "seed": seed}
 write_table(split_table(identities.values()), snakemake.output.split, meta)

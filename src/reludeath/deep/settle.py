@@ -1,8 +1,9 @@
 """Follow a width's late splitters until their points are on one ray, so its tail is decided.
 
 The tail bound (`reludeath.deep.tail`) counts only splits in the last half of a run, of the
-networks not known to be on one ray. The grid's shards carry no one-ray flags, so a single
-network that splits late makes a width's bound infinite. Here every *late* network (one with
+networks not known to be on one ray. The grid's shards carry no one-ray flags, and a deep run
+may end before a network's points reach one ray, so a single network that splits late makes a
+width's bound infinite. Here every *late* network (one with
 a split in the bound's two blocks) is redrawn from its spec (`reludeath.simulate.draw_network`:
 same data, same first K layers), run in float64 through those K layers and then through fresh
 iid layers, split and alive recorded per layer, until its living points are on one ray (zero
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from reludeath.deep.identity import Identity
 from reludeath.deep.networks import on_one_ray
 from reludeath.seeds import generator
 from reludeath.simulate import ShardSpec, draw_network
@@ -35,6 +37,7 @@ __all__ = [
     "follow",
     "late_networks",
     "settle_width",
+    "settled_identity",
 ]
 
 # A late network is followed to at most CAP_FACTOR times the run's depth.
@@ -161,16 +164,41 @@ def settle_width(
     draw: Callable[[int], tuple[np.ndarray, np.ndarray]],
     n: int,
     seed: int,
+    known: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, Followed]]:
     """Follow every late network of one width (draw(t) gives network t's data and weights)
-    to at most CAP_FACTOR * K layers; (at_risk, split, settled) as `extend`, and the follows."""
+    to at most CAP_FACTOR * K layers; (at_risk, split, settled) as `extend`, and the follows.
+    `known` (T,) marks networks already known to be on one ray after layer K: not followed,
+    and settled."""
     K = at_risk.shape[1]
+    known = np.zeros(len(at_risk), bool) if known is None else np.asarray(known, bool)
     followed = {}
     for t in late_networks(split):
+        if known[t]:
+            continue
         x, weights = draw(int(t))
         rng = generator(seed, "deep-settle", n, int(t))
         followed[int(t)] = follow(x, weights[:K], K, rng, CAP_FACTOR * K)
     risk, cut, settled = extend(
         at_risk, split, alive_last, followed, n, generator(seed, "deep-settle-deaths", n)
     )
-    return risk, cut, settled, followed
+    return risk, cut, settled | known, followed
+
+
+def settled_identity(
+    at_risk: np.ndarray,
+    split: np.ndarray,
+    alive_last: np.ndarray,
+    draw: Callable[[int], tuple[np.ndarray, np.ndarray]],
+    n: int,
+    replicates: int,
+    seed: int,
+    known: np.ndarray | None = None,
+) -> tuple[Identity, dict[int, Followed]]:
+    """The width's Identity and the networks followed: when its tail bound is infinite, its
+    late splitters not `known` to be on one ray are followed first (settle_width)."""
+    ident = Identity(at_risk, split, n, replicates, seed, known)
+    if math.isfinite(ident.tail_bound):
+        return ident, {}
+    risk, cut, flags, follows = settle_width(at_risk, split, alive_last, draw, n, seed, known)
+    return Identity(risk, cut, n, replicates, seed, flags), follows

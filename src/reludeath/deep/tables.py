@@ -34,7 +34,8 @@ M_STEP_COLUMNS = {
 
 NETWORK_COLUMNS = {
     "study": "'path' (the widths above the grid's), 'm_sweep' (S and c against M) or "
-    "'grid_late' (a grid network followed after the grid's depth: reludeath.deep.settle)",
+    "'grid_late' / 'path_late' (a grid / deep-width network followed after its run's depth: "
+    "reludeath.deep.settle)",
     "n": "width",
     "data_points": "M",
     "depth_simulated": "K, layers simulated",
@@ -51,9 +52,13 @@ def split_table(rows: Iterable[tuple[Identity, int]]) -> pd.DataFrame:
 
 
 def followed_rows(
-    n: int, data_points: int, split: np.ndarray, follows: dict[int, Followed]
+    n: int,
+    data_points: int,
+    split: np.ndarray,
+    follows: dict[int, Followed],
+    study: str = "grid_late",
 ) -> pd.DataFrame:
-    """NETWORK_COLUMNS rows of one width's followed grid networks; split (T, K) the grid's."""
+    """NETWORK_COLUMNS rows of one width's followed networks; split (T, K) the run's."""
     K = split.shape[1]
     layers = np.arange(1, K + 1)
     rows = []
@@ -62,7 +67,7 @@ def followed_rows(
         last = K + 1 + int(late[-1]) if len(late) else int(np.where(split[t], layers, 0).max())
         rows.append(
             {
-                "study": "grid_late",
+                "study": study,
                 "n": n,
                 "data_points": data_points,
                 "depth_simulated": K + f.layers,
