@@ -13,7 +13,7 @@ from reludeath.deep.claims import deep_born_dead, half_life, p_to_l
 from reludeath.deep.identity import Identity
 from reludeath.deep.networks import on_one_ray, simulate_splits, split_record
 from reludeath.deep.path import log10_lower_bound, path_table, path_widths
-from reludeath.deep.plan import bundles, check_widths, deep_runs
+from reludeath.deep.plan import Run, bundles, check_widths, deep_runs
 from reludeath.deep.settle import (
     Followed,
     draw_grid_network,
@@ -302,3 +302,14 @@ def test_settled_identity_follows_only_what_it_must():
     split[0, K // 2 : K // 2 + 2] = True  # the block before splits twice: finite, no follow
     ident, follows = settled_identity(at_risk, split, np.ones(T, bool), draw, n, 200, 0, known)
     assert follows == {} and math.isfinite(ident.tail_bound)
+
+
+def test_memory_request_bounds_what_a_run_holds():
+    """The request covers every network's float32 weights and data at once (the job draws them
+    all before the kernel runs), and stays of the order of what such a job measures (~0.4 GB at
+    n = 34, depth 816, 32 networks), never the multiply-add count (which once asked for 130 GB)."""
+    run = Run(34, 1024, 816, 32)
+    held = 4 * run.networks * (run.depth * run.n**2 + run.n * run.data_points)
+    assert run.memory_mb * 2**20 >= held + 2**30
+    assert run.memory_mb < 4000
+    assert Run(8, 16384, 192, 64).memory_mb < 4000
