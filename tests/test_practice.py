@@ -122,3 +122,13 @@ def test_practice_figure_has_two_rows_per_width():
     assert len(figure.axes) == 4  # widths 2 and 4 of (2, 4, 8, 15), two rows
     labels = [t.get_text() for t in figure.axes[1].get_legend().get_texts()]
     assert labels == ["IID", "He + bias", "orthogonal", "plugin-x-draw"]
+
+
+def test_folk_fails_when_the_bias_makes_outputs_near_constant():
+    """More alive, never more born dead, but near-constant (spread <= 1e-5) more often than He:
+    the bias hurts on the near-constant criterion, so the folk advice fails."""
+    frame = grid(iid=(decay(0.5),), const_bias=(lambda n, k: T - k, lambda n, k: T))
+    claims = practice_claims(frame, evidence="grid.parquet").set_index("claim_id")
+    folk = claims.loc["folk.small_positive_bias"]
+    assert folk["verdict"] == "fails"
+    assert "fewer near-constant (output spread <= 1e-5) in 0, more in 16" in folk["measured"]

@@ -11,6 +11,9 @@ from conftest import TINY, make_project, snakemake
 from reludeath.deep.identity import SPLIT_COLUMNS
 from reludeath.deep.path import PATH_COLUMNS
 from reludeath.deep.tables import M_STEP_COLUMNS, NETWORK_COLUMNS
+from reludeath.stats import wilson_interval
+
+SIGMAS = 5.0  # tests/conftest.py: binomial standard errors of every statistical test
 
 DEEP = {
     **TINY,
@@ -56,6 +59,25 @@ def test_tables_and_claims(deep_run):
         assert len(rows) == 1 and "results/deep/split.parquet" in rows["evidence"].iloc[0]
     assert (results / "figures" / "deep_path.png").exists()
     assert "through the split identity" in (results / "summary.md").read_text()
+
+
+def test_deep_path_matches_the_measured_path(deep_run):
+    """At k <= the grid's depth the deep path (P/l through the split identity) agrees with the
+    measured path (living networks counted, results/aggregate/path.parquet) along the same
+    n = ceil(n(k, p)): inside the count's Wilson interval at SIGMAS, and the two intervals
+    overlap."""
+    results = deep_run / "results"
+    deep = pd.read_parquet(results / "deep" / "path.parquet")
+    measured = pd.read_parquet(results / "aggregate" / "path.parquet")
+    shallow = deep[deep["k"] <= DEEP["path"]["depth"]]
+    assert len(shallow) == len(DEEP["path"]["p"])  # k = 12 for every p
+    both = shallow.merge(measured, on=["p", "k"], suffixes=("", "_measured"))
+    assert len(both) == len(shallow) and (both["n"] == both["n_measured"]).all()
+    for r in both.itertuples():
+        low, high = wilson_interval(r.alive_networks, r.networks, z=SIGMAS)
+        low, high = low / r.lower_bound, high / r.lower_bound
+        assert low <= r.p_over_l <= high, r
+        assert r.p_over_l_low <= r.ratio_high and r.ratio_low <= r.p_over_l_high, r
 
 
 def test_a_bad_deep_config_stops_before_any_job(tmp_path):

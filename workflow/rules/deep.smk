@@ -37,8 +37,9 @@ rule deep_simulate:
         "../envs/reludeath.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards: 1000
-        + max(r.cost for r in DEEP_BUNDLES[wildcards.bundle]) // 10**5,
+        mem_mb=lambda wildcards: max(
+            r.memory_mb for r in DEEP_BUNDLES[wildcards.bundle]
+        ),
         runtime=60,
     params:
         runs=lambda wildcards: DEEP_BUNDLES[wildcards.bundle],

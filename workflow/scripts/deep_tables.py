@@ -12,38 +12,79 @@ from pathlib import Path
 import numpy as np
 
 from reludeath import __version__
-from reludeath.deep.identity import Identity, identity
+from reludeath.deep.identity import identity
 from reludeath.deep.path import path_table
+from reludeath.deep.settle import draw_grid_network, settled_identity
 from reludeath.deep.store import read_record
-from reludeath.deep.tables import m_steps, network_table, split_table
+from reludeath.deep.tables import followed_rows, m_steps, network_table, split_table
 from reludeath.grid.split import network_split_arrays
 from reludeath.io import log_to, read_shard, write_table
+from reludeath.simulate import ShardSpec
 
 log_to(snakemake.log[0])
 inputs, params = snakemake.input, snakemake.params
 replicates, seed = params.replicates, params.seed
 
 # The grid's widths, from its iid shards, cut at the grid's depth (as split_bootstrap does).
-arrays, grid_points = defaultdict(list), {}
+arrays, grid_points, origin = defaultdict(list), {}, defaultdict(list)
 for path in inputs.grid:
     table, metadata = read_shard(path, columns=["alive_points", "split"])
     spec = metadata["spec"]
     if spec["width"] not in params.grid_widths:
         continue
-    arrays[spec["width"]].append(
-        network_split_arrays(
-            table, spec["networks"], spec["depth"], spec["data_points"], keep=params.grid_depth
-        )
+    keep = min(params.grid_depth, spec["depth"])
+    at_risk, split = network_split_arrays(
+        table, spec["networks"], spec["depth"], spec["data_points"], keep=keep
     )
+    points = table.column("alive_points").to_numpy().reshape(spec["networks"], spec["depth"])
+    arrays[spec["width"]].append((at_risk, split, points[:, keep - 1] > 0))
+    origin[spec["width"]] += [(spec, t) for t in range(spec["networks"])]
     grid_points[spec["width"]] = spec["data_points"]
-identities = {}
+
+
+def settled(at_risk, split, alive_last, draw, n, data_points, study, known=None):
+    """settled_identity, its follows logged and kept for networks.parquet."""
+    ident, follows = settled_identity(at_risk, split, alive_last, draw, n, replicates, seed, known)
+    if follows:
+        followed.append(followed_rows(n, data_points, split, follows, study))
+        logging.info(
+            "n = %d: %d late networks followed, %d on one ray, up to layer %d; tail bound %g",
+            n,
+            len(follows),
+            sum(f.one_ray for f in follows.values()),
+            ident.depth,
+            ident.tail_bound,
+        )
+    return ident
+
+
+identities, followed = {}, []
 for n, parts in sorted(arrays.items()):
-    at_risk = np.concatenate([a for a, _ in parts])
-    split = np.concatenate([s for _, s in parts])
-    identities[n] = (Identity(at_risk, split, n, replicates, seed), grid_points[n])
+    at_risk, split, alive_last = (np.concatenate(part) for part in zip(*parts, strict=True))
+    ident = settled(
+        at_risk,
+        split,
+        alive_last,
+        lambda t, n=n: draw_grid_network(*origin[n][t]),
+        n,
+        grid_points[n],
+        "grid_late",
+    )
+    identities[n] = (ident, grid_points[n])
 wide = [read_record(p) for d in inputs.wide for p in sorted(Path(d).glob("*.parquet"))]
 for r in wide:
-    identities[r.n] = (identity(r, replicates, seed), r.data_points)
+    spec = ShardSpec("iid", r.n, r.depth, r.networks, r.data_points, seed).as_metadata()
+    ident = settled(
+        r.at_risk,
+        r.split,
+        r.alive[:, -1],
+        lambda t, spec=spec: draw_grid_network(spec, t),
+        r.n,
+        r.data_points,
+        "path_late",
+        r.one_ray,
+    )
+    identities[r.n] = (ident, r.data_points)
 sweep = [read_record(p) for d in inputs.sweep for p in sorted(Path(d).glob("*.parquet"))]
 meta = {"version": __version__, "replicates": replicates, "seed": seed}
 write_table(split_table(identities.values()), snakemake.output.split, meta)
@@ -55,5 +96,5 @@ by_width = defaultdict(dict)
 for ident, m in swept:
     by_width[ident.n][m] = ident
 write_table(m_steps(by_width), snakemake.output.m_steps, meta)
-write_table(network_table(wide, sweep), snakemake.output.networks, meta)
+write_table(network_table(wide, sweep, followed), snakemake.output.networks, meta)
 logging.info("widths %s; %d path rows; %d M-sweep rows", sorted(identities), len(path), len(swept))

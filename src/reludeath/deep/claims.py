@@ -78,7 +78,9 @@ def half_life(n: int, c_high: float) -> float:
 
 
 def deep_born_dead(split: pd.DataFrame) -> Claim:
-    """Holds when every width has a finite c(n) upper end: then P(n, k) <= c(n) l(n, k) -> 0."""
+    """Holds when every width has a finite c(n) upper end: then P(n, k) <= c(n) l(n, k) -> 0.
+    Judged on zero-bias iid networks, where a network is constant (Lu et al.'s born dead)
+    exactly when it is not alive (docs/science.md, section 9)."""
     claim = "a deep ReLU network will eventually die in probability as the depth goes to infinity"
     source = "Lu et al., abstract (symmetric initialization)"
     if split.empty:
@@ -87,10 +89,15 @@ def deep_born_dead(split: pd.DataFrame) -> Claim:
     k_half = {int(r.n): half_life(int(r.n), r.c_high) for r in rows.itertuples()}
     finite = all(math.isfinite(v) for v in k_half.values())
     shown = ", ".join(f"n = {n}: {v:.3g}" for n, v in k_half.items())
+    unbounded = [n for n, v in k_half.items() if not math.isfinite(v)]
+    bounded = rows[np.isfinite(rows["c_high"])]
+    reach = "every width" if not unbounded else f"{len(bounded)} of {len(rows)} widths"
     measured = (
-        f"iid: P(n, k) <= c(n) l(n, k) -> 0 for every width n = {min(k_half)}..{max(k_half)} "
-        f"(c(n) upper end at most {np.nanmax(rows['c_high']):.4g}); "
+        "zero-bias iid networks (constant = not alive; biases not covered): "
+        f"P(n, k) <= c(n) l(n, k) -> 0 for {reach} of n = {min(k_half)}..{max(k_half)} "
+        f"(finite c(n) upper ends at most {bounded['c_high'].max():.4g}); "
         f"depth beyond which P < 1/2: {shown}"
+        + (f"; c(n) unbounded at n = {unbounded} (tail bound infinite)" if unbounded else "")
     )
     return Claim("lu.deep_born_dead", source, claim, measured, judge(finite or None), SPLIT)
 

@@ -33,6 +33,17 @@ class Run:
         """Multiply-adds of the kernel: networks * depth * M * n^2."""
         return self.networks * self.depth * self.data_points * self.n**2
 
+    @property
+    def memory_mb(self) -> int:
+        """A generous bound on the job's memory (MB): 1 GB for the interpreter and libraries,
+        every network's float32 weights and data held at once (networks (depth n^2 + n M)),
+        counted twice, 64 float64 copies of one network's data for the kernel's work buffers and
+        the one-ray check, and 32 bytes per recorded (network, layer)."""
+        held = 2 * 4 * self.networks * (self.depth * self.n**2 + self.n * self.data_points)
+        work = 64 * 8 * self.n * self.data_points
+        records = 32 * self.networks * self.depth
+        return 1000 + (held + work + records) // 2**20
+
 
 def check_widths(deep: dict, grid_widths: Sequence[int], p: Sequence[float]) -> None:
     """ValueError naming the key unless deep.widths lie above the grid's widths and, with

@@ -65,6 +65,16 @@ def deep_markdown(
             f"(median {float(wide['last_split'].median()):.0f}).",
             "",
         ]
+        late = networks[networks["study"] == "grid_late"]
+        if not late.empty:
+            lines += [
+                f"{len(late)} late-splitting networks of the grid's widths "
+                f"{sorted(int(n) for n in late['n'].unique())} (tail unbounded from the shards) "
+                f"were followed past the grid's depth: {int(late['one_ray'].sum())} ended on one "
+                f"ray (followed to layer {int(late['depth_simulated'].max())} at most), the last "
+                f"split at layer {int(late['last_split'].max())}.",
+                "",
+            ]
     lines += ["### S(n) and c(n)", "", head, *(_fmt_row(r) for r in split.itertuples()), ""]
     lines += ["### P/l along the path", ""]
     lines += ["| p | k | n | log10 l | P/l - 1 [95%] |", "|---|---|---|---|---|"]

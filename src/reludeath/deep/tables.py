@@ -11,8 +11,16 @@ import pandas as pd
 
 from reludeath.deep.identity import SPLIT_COLUMNS, Identity
 from reludeath.deep.networks import SplitRecord
+from reludeath.deep.settle import Followed
 
-__all__ = ["M_STEP_COLUMNS", "NETWORK_COLUMNS", "m_steps", "network_table", "split_table"]
+__all__ = [
+    "M_STEP_COLUMNS",
+    "NETWORK_COLUMNS",
+    "followed_rows",
+    "m_steps",
+    "network_table",
+    "split_table",
+]
 
 M_STEP_COLUMNS = {
     "n": "width",
@@ -25,7 +33,9 @@ M_STEP_COLUMNS = {
 }
 
 NETWORK_COLUMNS = {
-    "study": "'path' (the widths above the grid's) or 'm_sweep' (S and c against M)",
+    "study": "'path' (the widths above the grid's), 'm_sweep' (S and c against M) or "
+    "'grid_late' / 'path_late' (a grid / deep-width network followed after its run's depth: "
+    "reludeath.deep.settle)",
     "n": "width",
     "data_points": "M",
     "depth_simulated": "K, layers simulated",
@@ -41,8 +51,40 @@ def split_table(rows: Iterable[tuple[Identity, int]]) -> pd.DataFrame:
     return table.sort_values(["n", "data_points"], ignore_index=True)
 
 
-def network_table(wide: Iterable[SplitRecord], sweep: Iterable[SplitRecord]) -> pd.DataFrame:
-    """One row per simulated network (NETWORK_COLUMNS)."""
+def followed_rows(
+    n: int,
+    data_points: int,
+    split: np.ndarray,
+    follows: dict[int, Followed],
+    study: str = "grid_late",
+) -> pd.DataFrame:
+    """NETWORK_COLUMNS rows of one width's followed networks; split (T, K) the run's."""
+    K = split.shape[1]
+    layers = np.arange(1, K + 1)
+    rows = []
+    for t, f in sorted(follows.items()):
+        late = np.flatnonzero(f.split)
+        last = K + 1 + int(late[-1]) if len(late) else int(np.where(split[t], layers, 0).max())
+        rows.append(
+            {
+                "study": study,
+                "n": n,
+                "data_points": data_points,
+                "depth_simulated": K + f.layers,
+                "network": t,
+                "last_split": last,
+                "one_ray": f.one_ray,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(NETWORK_COLUMNS))
+
+
+def network_table(
+    wide: Iterable[SplitRecord],
+    sweep: Iterable[SplitRecord],
+    late: Iterable[pd.DataFrame] = (),
+) -> pd.DataFrame:
+    """One row per simulated network (NETWORK_COLUMNS); `late`: followed_rows tables."""
     parts = [
         pd.DataFrame(
             {
@@ -58,6 +100,7 @@ def network_table(wide: Iterable[SplitRecord], sweep: Iterable[SplitRecord]) -> 
         for study, records in (("path", wide), ("m_sweep", sweep))
         for r in records
     ]
+    parts += [part for part in late if not part.empty]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=NETWORK_COLUMNS)
 
 

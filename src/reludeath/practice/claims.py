@@ -1,11 +1,12 @@
 """The practice claims of the ledger, judged from the grid table (docs/science.md, §8).
 
 - ``folk.small_positive_bias``: const_bias against iid (He, zero bias), per (n, k), on
-  P(alive) and on P(constant) (Lu et al.'s born dead: some layer so far was a dead layer, so
-  the output is a constant function of the input). Holds when the bias helps measurably
-  somewhere, never hurts, and at the deepest layer every width keeps P(alive) >= KEEPS_ALIVE;
-  partly when it helps but networks still die; fails when it makes no measurable difference
-  or hurts.
+  P(alive), on P(constant) (Lu et al.'s born dead: some layer so far was a dead layer, so
+  the output is a constant function of the input) and on the near-constant share
+  P(collapsed) (output_spread <= 1e-5). Holds when the bias helps measurably somewhere, never
+  hurts on any of the three, and at the deepest layer every width keeps P(alive) >=
+  KEEPS_ALIVE; partly when it helps, never hurts, but networks still die; fails when it
+  makes no measurable difference or hurts on one of them.
 - ``practice.<scheme>_vs_...``: the scheme against iid on P(alive). The claim is "no
   difference": it holds when no (n, k) differs beyond Z_SIGNIFICANT standard errors.
 """
@@ -97,6 +98,14 @@ def _largest(frame: pd.DataFrame) -> str:
     )
 
 
+def _most_near(near: pd.DataFrame) -> str:
+    """Where the scheme is most often near-constant beyond the reference, if anywhere."""
+    if not (near["z"] > Z_SIGNIFICANT).any():
+        return ""
+    row = near.loc[near["z"].idxmax()]
+    return f" (most at n={int(row.n)}, k={int(row.k)}: {row.p:.3f} vs {row.p_ref:.3f})"
+
+
 def _folk(spec: PracticeClaim, grid: pd.DataFrame, evidence: str) -> Claim:
     alive = compare_schemes(grid, spec.scheme, spec.reference, "p_alive")
     constant = compare_schemes(grid, spec.scheme, spec.reference, "p_constant")
@@ -104,16 +113,21 @@ def _folk(spec: PracticeClaim, grid: pd.DataFrame, evidence: str) -> Claim:
     worse_alive = int((alive["z"] < -Z_SIGNIFICANT).sum())
     fewer_constant = int((constant["z"] < -Z_SIGNIFICANT).sum())
     more_constant = int((constant["z"] > Z_SIGNIFICANT).sum())
+    near = compare_schemes(grid, spec.scheme, spec.reference, "p_collapsed")
+    fewer_near = int((near["z"] < -Z_SIGNIFICANT).sum())
+    more_near = int((near["z"] > Z_SIGNIFICANT).sum())
     last = deepest(alive)
     keeps = bool((last["p"] >= KEEPS_ALIVE).all())
     helps = better_alive + fewer_constant > 0
-    hurts = worse_alive + more_constant > 0
+    hurts = worse_alive + more_constant + more_near > 0
     verdict = judge(False) if not helps or hurts else judge(True, partly=not keeps)
     cells = len(alive)
     measured = (
         f"{spec.scheme} against {spec.reference} over {cells} (n, k) cells, beyond "
         f"{Z_SIGNIFICANT:g} SE: more alive in {better_alive}, fewer alive in {worse_alive}; "
-        f"fewer born dead (a constant function) in {fewer_constant}, more in {more_constant}. "
+        f"fewer born dead (a constant function) in {fewer_constant}, more in {more_constant}; "
+        f"fewer near-constant (output spread <= 1e-5) in {fewer_near}, more in {more_near}"
+        f"{_most_near(near)}. "
         f"{_at_deepest(alive, spec.scheme, spec.reference)}. Keeps P(alive) >= "
         f"{KEEPS_ALIVE:g} at the deepest layer of every width: {'yes' if keeps else 'no'} "
         f"(smallest {last['p'].min():.3f} at n={int(last.loc[last['p'].idxmin(), 'n'])})."
