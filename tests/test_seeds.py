@@ -9,7 +9,7 @@ import zlib
 import numpy as np
 import pytest
 
-from reludeath import seeds
+from reludeath import normals, seeds
 from reludeath.dynamics import experiment_generator, experiment_seed
 from reludeath.simulate import ShardSpec, _data, _Streams
 from reludeath.variants.common import generators, setting_key
@@ -32,12 +32,15 @@ def test_simulate_streams_and_data(seed, family, width, network):
     for index in range(3):  # old: spawn_key=(crc32(family), width, network, index + 1)
         old = _old_generator(seed, (zlib.crc32(family.encode()), width, network, index + 1))
         _same(streams[index], old)
-    # data: old spawn_key=(crc32(family), width, network, 0)
+    # data: old spawn_key=(crc32(family), width, network, 0); normal numbers from the stream's
+    # raw words since 0.3.0 (reludeath.normals)
     old = _old_generator(seed, (zlib.crc32(family.encode()), width, network, 0))
-    assert np.array_equal(_data(spec, family, network), old.standard_normal((5, width)).T)
+    assert np.array_equal(_data(spec, family, network), normals.standard_normal(old, (5, width)).T)
     shared = ShardSpec("iid", width, 4, 2, 5, seed=seed, shared_data=True)
     old = _old_generator(seed, (zlib.crc32(b"shared-data"), width, 0))
-    assert np.array_equal(_data(shared, family, network), old.standard_normal((5, width)).T)
+    assert np.array_equal(
+        _data(shared, family, network), normals.standard_normal(old, (5, width)).T
+    )
 
 
 def test_iid_batchnorm_signflip_share_the_normal_family():

@@ -8,7 +8,9 @@ from a file as a :class:`Plugin` (docs/plugins.md), with no class to write.
 
 Random streams: each network has its own generators (see ``simulate``), one
 per kind of draw, and every draw is layer-major, so the first k layers of a
-deeper network are exactly those of a shallower one. iid, batchnorm and
+deeper network are exactly those of a shallower one. Normal numbers come from
+``reludeath.normals`` (a compiled Box-Muller transform of the generator's raw
+words, float32), uniform ones from numpy's samplers. iid, batchnorm and
 signflip (and const_bias, orthogonal) draw from the same "normal" family: network t
 of width n sees the same standard-normal numbers under all of them, so scheme
 differences are paired comparisons (common random numbers); uniform and
@@ -24,7 +26,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from reludeath import plugin
+from reludeath import normals, plugin
 from reludeath.kernel.contract import PLANS, KernelSettings, Mode
 
 __all__ = [
@@ -115,11 +117,17 @@ class Scheme:
             and weights_out.shape == (depth, n, n)
             and weights_out.flags.c_contiguous
         )
-        if direct:
-            weights = streams[0].standard_normal(dtype=np.float32, out=weights_out)
-        else:
-            weights = streams[0].standard_normal((depth, n, n), dtype=np.float32)
+        out = weights_out if direct else None
+        weights = normals.standard_normal(streams[0], (depth, n, n), out=out)
         return Parameters(weights, np.zeros((0, n), np.float32))
+
+
+def _scaled(normal: np.ndarray, weights_out: np.ndarray | None, scale: float) -> np.ndarray:
+    """normal * scale, the product in float64: in place, rounded once, where `normal` is the
+    float32 array `weights_out` itself (the same numbers as rounding the float64 product)."""
+    if normal is weights_out:
+        return np.multiply(normal, scale, out=normal, dtype=np.float64)
+    return normal.astype(np.float64) * scale
 
 
 @dataclass(frozen=True)
@@ -155,10 +163,9 @@ class IID(Scheme):
     ) -> Parameters:
         if not self.has_bias:
             return super().draw(streams, n, depth, weights_out)
-        base = super().draw(streams, n, depth)
-        scale = math.sqrt(self.weight_variance / n)
-        weights = base.weights.astype(np.float64) * scale
-        biases = streams[1].standard_normal((depth, n)) * self.bias_std
+        weights = _scaled(super().draw(streams, n, depth, weights_out).weights, weights_out,
+                          math.sqrt(self.weight_variance / n))  # fmt: skip
+        biases = normals.standard_normal(streams[1], (depth, n)).astype(np.float64) * self.bias_std
         return Parameters(weights, biases)
 
 
@@ -225,13 +232,17 @@ class RAI(Scheme):
         depth: int,
         weights_out: np.ndarray | None = None,
     ) -> Parameters:
-        v = streams[0].standard_normal((depth, n, n + 1)) * (self.sigma / math.sqrt(n))
+        v = normals.standard_normal(streams[0], (depth, n, n + 1))
+        if weights_out is None or weights_out.dtype != np.float32:
+            v = v.astype(np.float64)
+        # The product in float64, rounded once where v is float32 (for a float32 kernel).
+        np.multiply(v, self.sigma / math.sqrt(n), out=v, dtype=np.float64)
         column = streams[1].integers(0, n + 1, size=(depth, n))
         # Beta(2, 1) has CDF x**2 on [0, 1], so sqrt(U) is an exact draw.
         beta = np.sqrt(streams[2].random((depth, n)))
         layers, rows = np.indices((depth, n))
         v[layers, rows, column] = beta
-        return Parameters(np.ascontiguousarray(v[:, :, :n]), np.ascontiguousarray(v[:, :, n]))
+        return Parameters(v[:, :, :n], v[:, :, n])
 
 
 @dataclass(frozen=True)
@@ -314,7 +325,7 @@ def haar_orthogonal(rng: np.random.Generator, n: int, count: int) -> np.ndarray:
     """`count` independent Haar-distributed n x n orthogonal matrices, (count, n, n) float64:
     Q from G = Q R (G standard Gaussian), columns times sign(diag R), which makes R's diagonal
     positive and the factorization unique, hence Q Haar."""
-    q, r = np.linalg.qr(rng.standard_normal((count, n, n)))
+    q, r = np.linalg.qr(normals.standard_normal(rng, (count, n, n)).astype(np.float64))
     signs = np.sign(np.diagonal(r, axis1=1, axis2=2))
     signs[signs == 0] = 1
     return q * signs[:, None, :]
@@ -353,8 +364,8 @@ class ConstBias(IID):
     ) -> Parameters:
         if not self.has_bias:
             return Scheme.draw(self, streams, n, depth, weights_out)
-        base = Scheme.draw(self, streams, n, depth)
-        weights = base.weights.astype(np.float64) * math.sqrt(self.weight_variance / n)
+        weights = _scaled(Scheme.draw(self, streams, n, depth, weights_out).weights, weights_out,
+                          math.sqrt(self.weight_variance / n))  # fmt: skip
         return Parameters(weights, np.full((depth, n), float(self.bias)))
 
 

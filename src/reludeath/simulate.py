@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from reludeath import kernel
+from reludeath import kernel, normals
 from reludeath.io import arrow_column, constant_label
 from reludeath.schemes import SCHEMES, Scheme, get_scheme
 from reludeath.seeds import generator
@@ -56,9 +56,12 @@ SHARD_COLUMNS = {
     "the network is a constant function (Lu et al.'s born dead)",
 }
 
-# What a shard holds, as a short digest of SHARD_COLUMNS: the workflow passes it as a parameter
-# of the shard rule, so shards written with other columns are rerun, never read as complete.
-SHARD_FORMAT = hashlib.sha256(json.dumps(list(SHARD_COLUMNS)).encode()).hexdigest()[:12]
+# What a shard holds, as a short digest of SHARD_COLUMNS and of how its numbers are drawn
+# (normals.DRAWS): the workflow passes it as a parameter of the shard rule, so shards written
+# with other columns or by another sampler are rerun, never read as complete.
+SHARD_FORMAT = hashlib.sha256(
+    json.dumps([list(SHARD_COLUMNS), normals.DRAWS]).encode()
+).hexdigest()[:12]
 
 
 # Draws per chunk of networks are bounded to keep memory flat (~64 MB of weights).
@@ -146,8 +149,7 @@ def _data(spec: ShardSpec, family: str, network: int) -> np.ndarray:
     else:
         key = (family, spec.width, network, _DATA)
     rng = generator(spec.seed, *key)
-    points = rng.standard_normal((spec.data_points, spec.width))
-    return points.T
+    return normals.standard_normal(rng, (spec.data_points, spec.width)).T
 
 
 def draw_network(
