@@ -13,7 +13,15 @@ from reludeath.bounds import lower_bound, path_width, upper_bound, upper_bound_z
 from reludeath.schemes import IDENTITY_SCHEMES, scheme_traits
 from reludeath.stats import wilson_interval
 
-__all__ = ["combine", "grid_table", "path_table", "summarize_shard", "variance_table"]
+__all__ = [
+    "combine",
+    "grid_table",
+    "path_table",
+    "select_cells",
+    "summarize_shard",
+    "variance_table",
+    "with_proportion",
+]
 
 _KEYS = ["scheme", "n", "k"]
 _SUMS = [
@@ -94,12 +102,28 @@ def combine(summaries: Iterable[pd.DataFrame]) -> pd.DataFrame:
     return sums.sort_values(_KEYS, ignore_index=True)
 
 
-def _proportion(frame: pd.DataFrame, count: str, prefix: str) -> pd.DataFrame:
+def with_proportion(frame: pd.DataFrame, count: str, prefix: str) -> pd.DataFrame:
+    """Add `prefix` = count / networks and its 95% Wilson interval `prefix`_low/_high."""
     low, high = wilson_interval(frame[count], frame["networks"])
     frame[prefix] = frame[count] / frame["networks"]
     frame[f"{prefix}_low"] = low
     frame[f"{prefix}_high"] = high
     return frame
+
+
+def select_cells(
+    frame: pd.DataFrame, schemes: Sequence[str], widths: Sequence[int], depth: int, what: str
+) -> pd.DataFrame:
+    """A copy of the rows of `frame` with a configured scheme and width and k <= depth;
+    ValueError naming `what` and the (scheme, n) pairs that have no row."""
+    keep = frame["scheme"].isin(schemes) & frame["n"].isin(widths) & (frame["k"] <= depth)
+    cells = frame[keep].copy()
+    missing = {(s, n) for s in schemes for n in widths} - set(
+        zip(cells.scheme, cells.n, strict=True)
+    )
+    if missing:
+        raise ValueError(f"no {what} for (scheme, n) = {sorted(missing)}")
+    return cells
 
 
 def grid_table(
@@ -114,17 +138,11 @@ def grid_table(
     so far was a dead layer) with Wilson CI, the bounds, and whether the CI excludes a bound.
     `traits` gives a scheme's {"has_bias", "sign_symmetric"} where its name alone does not
     (plug-ins: see schemes.scheme_traits); built-in names are looked up."""
-    keep = summary["scheme"].isin(schemes) & summary["n"].isin(widths) & (summary["k"] <= depth)
-    frame = summary[keep].copy()
-    missing = {(s, n) for s in schemes for n in widths} - set(
-        zip(frame.scheme, frame.n, strict=True)
-    )
-    if missing:
-        raise ValueError(f"no shards for (scheme, n) = {sorted(missing)}")
+    frame = select_cells(summary, schemes, widths, depth, "shards")
     total_points = frame["networks"] * frame["data_points"]
-    frame = _proportion(frame, "alive_networks", "p_alive")
-    frame = _proportion(frame, "collapsed_networks", "p_collapsed")
-    frame = _proportion(frame, "constant_networks", "p_constant")
+    frame = with_proportion(frame, "alive_networks", "p_alive")
+    frame = with_proportion(frame, "collapsed_networks", "p_collapsed")
+    frame = with_proportion(frame, "constant_networks", "p_constant")
     frame["p_nonzero"] = frame["nonzero_networks"] / frame["networks"]
     frame["living_fraction"] = frame["alive_points"] / total_points
     alive_points = frame["alive_networks"] * frame["data_points"]
@@ -224,7 +242,7 @@ def path_table(
     if frame["networks"].isna().any():
         lost = frame[frame["networks"].isna()].iloc[0]
         raise ValueError(f"no {scheme} shard covers n={lost.n}, k={lost.k} of the path experiment")
-    frame = _proportion(frame, "alive_networks", "p_alive")
+    frame = with_proportion(frame, "alive_networks", "p_alive")
     frame["lower_bound"] = lower_bound(frame["n"], frame["k"])
     for suffix in ("", "_low", "_high"):
         frame[f"ratio{suffix}"] = frame[f"p_alive{suffix}"] / frame["lower_bound"]

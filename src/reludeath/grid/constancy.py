@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from reludeath.stats import Z95, wilson_interval
+from reludeath.grid.aggregate import select_cells, with_proportion
+from reludeath.stats import Z95
 
 __all__ = [
     "NEAR_CONSTANT_COLUMNS",
@@ -81,17 +82,8 @@ def near_constant_table(
     counts: pd.DataFrame, schemes: Sequence[str], widths: Sequence[int], depth: int
 ) -> pd.DataFrame:
     """The near-constant share with its 95% Wilson interval per (scheme, n, tau, k <= depth)."""
-    keep = counts["scheme"].isin(schemes) & counts["n"].isin(widths) & (counts["k"] <= depth)
-    frame = counts[keep].copy()
-    missing = {(s, n) for s in schemes for n in widths} - set(
-        zip(frame.scheme, frame.n, strict=True)
-    )
-    if missing:
-        raise ValueError(f"no near-constant counts for (scheme, n) = {sorted(missing)}")
-    low, high = wilson_interval(frame["near_constant_networks"], frame["networks"])
-    frame["p_near_constant"] = frame["near_constant_networks"] / frame["networks"]
-    frame["p_near_constant_low"] = low
-    frame["p_near_constant_high"] = high
+    frame = select_cells(counts, schemes, widths, depth, "near-constant counts")
+    frame = with_proportion(frame, "near_constant_networks", "p_near_constant")
     return frame[list(NEAR_CONSTANT_COLUMNS)].reset_index(drop=True)
 
 
