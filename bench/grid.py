@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -22,25 +21,17 @@ sys.path.insert(0, os.path.dirname(__file__))
 from machine import sgemm_gmacs
 
 from reludeath import ShardSpec, kernel
-from reludeath.simulate import draw_network
+from reludeath.simulate import draw_network, draw_networks
 
 M, K = 1024, 256
 SCHEMES = ("iid", "iid_bias", "batchnorm", "signflip", "rai")
 
 
 def _draw(spec: ShardSpec, scheme) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every network's (x, weights, biases), drawn into arrays made for the kernel."""
-    networks, n = spec.networks, spec.width
-    x = np.empty((networks, n, M), scheme.dtype)
-    w = np.empty((networks, K, n, n), scheme.dtype)
-    b = np.empty((networks, K if scheme.has_bias else 0, n), scheme.dtype)
-
-    def one(t: int) -> None:
-        draw_network(spec, scheme, t, scheme.dtype, out=(x[t], w[t], b[t]))
-
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        list(pool.map(one, range(networks)))
-    return x, w, b
+    """Every network's (x, weights, biases), drawn as ``simulate_shard`` draws a chunk: into
+    fresh arrays made for the kernel, one part of the batch a core."""
+    networks = np.arange(spec.networks)
+    return draw_networks(spec, scheme, networks, scheme.dtype, threads=os.cpu_count() or 1)
 
 
 def run_cell(name: str, n: int, networks: int) -> tuple[float, float, float]:

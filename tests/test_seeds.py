@@ -11,7 +11,8 @@ import pytest
 
 from reludeath import normals, seeds
 from reludeath.dynamics import experiment_generator, experiment_seed
-from reludeath.simulate import ShardSpec, _data, _Streams
+from reludeath.schemes import get_scheme
+from reludeath.simulate import ShardSpec, _Streams, draw_network
 from reludeath.variants.common import generators, setting_key
 
 
@@ -19,8 +20,19 @@ def _old_generator(seed: int, key: tuple[int, ...]) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
 
 
-def _same(a: np.random.Generator, b: np.random.Generator) -> None:
-    assert np.array_equal(a.bit_generator.random_raw(16), b.bit_generator.random_raw(16))
+def _same(a, b: np.random.Generator) -> None:
+    """`a` (a numpy Generator or a pcg.Stream) gives b's words."""
+    words = a.words(16) if hasattr(a, "words") else a.bit_generator.random_raw(16)
+    assert np.array_equal(words, b.bit_generator.random_raw(16))
+
+
+_SCHEME_OF_FAMILY = {"normal": "iid", "rai": "rai", "uniform": "uniform"}
+
+
+def _data(spec: ShardSpec, family: str, network: int) -> np.ndarray:
+    """The shard's (n, M) data points of `network`, as simulate draws them."""
+    scheme = get_scheme(_SCHEME_OF_FAMILY[family])
+    return draw_network(spec, scheme, network, np.dtype(np.float32))[0]
 
 
 @pytest.mark.parametrize("seed", [0, 7, 2**40 + 3])
@@ -28,10 +40,10 @@ def _same(a: np.random.Generator, b: np.random.Generator) -> None:
 @pytest.mark.parametrize(("width", "network"), [(1, 0), (3, 17), (64, 123456)])
 def test_simulate_streams_and_data(seed, family, width, network):
     spec = ShardSpec("iid", width, 4, 2, 5, seed=seed)
-    streams = _Streams(spec, family, network)
+    streams = _Streams(spec, family, np.array([network]))
     for index in range(3):  # old: spawn_key=(crc32(family), width, network, index + 1)
         old = _old_generator(seed, (zlib.crc32(family.encode()), width, network, index + 1))
-        _same(streams[index], old)
+        _same(streams[index][0], old)
     # data: old spawn_key=(crc32(family), width, network, 0); normal numbers from the stream's
     # raw words since 0.3.0 (reludeath.normals)
     old = _old_generator(seed, (zlib.crc32(family.encode()), width, network, 0))

@@ -28,14 +28,25 @@ from functools import cache
 
 import numpy as np
 
+from reludeath import pcg
 from reludeath.kernel import build
 
-__all__ = ["DRAWS", "SYMBOL", "WORDS_PER_BLOCK", "source", "standard_normal", "transform"]
+__all__ = [
+    "DRAWS",
+    "STREAM_SYMBOL",
+    "SYMBOL",
+    "WORDS_PER_BLOCK",
+    "source",
+    "standard_normal",
+    "stream_source",
+    "transform",
+]
 
 # Names the numbers this module draws for a given generator: change it whenever they change
 # (simulate.SHARD_FORMAT hashes it, so the workflow reruns shards drawn otherwise).
 DRAWS = "box-muller-raw-words-1"
 SYMBOL = "reludeath_normals"
+STREAM_SYMBOL = "reludeath_stream_normals"
 WORDS_PER_BLOCK = 16  # one vector of words: 32 normals per block
 _LANES = WORDS_PER_BLOCK
 
@@ -143,15 +154,6 @@ def _transform(v: _Vec, w: str) -> str:
     return v.op(f"shufflevector {vf} {outs[0]}, {vf} {outs[1]}, <{2 * _LANES} x i32> <{mask}>")
 
 
-def _lanes_below(v: _Vec, lanes: int, bound: str) -> str:
-    """<lanes x i1>: lane l < bound (an i64)."""
-    one = v.op(f"insertelement <{lanes} x i64> poison, i64 {bound}, i64 0")
-    splat = v.op(f"shufflevector <{lanes} x i64> {one}, <{lanes} x i64> poison, "
-                 f"<{lanes} x i32> zeroinitializer")  # fmt: skip
-    index = "<" + ", ".join(f"i64 {k}" for k in range(lanes)) + ">"
-    return v.op(f"icmp ult <{lanes} x i64> {index}, {splat}")
-
-
 def source() -> str:
     """The IR of ``void reludeath_normals(ptr words, ptr out, i64 count)``: out[0:count] = the
     first `count` normals of words[0:ceil(count / 2)] (the module docstring's transform), 32 a
@@ -163,10 +165,10 @@ def source() -> str:
     left = last.op("lshr i64 %restp1, 1")
     loaded = last.op(
         f"call {wv} @llvm.masked.load.v{_LANES}i64.p0(ptr %tw, i32 8, "
-        f"<{_LANES} x i1> {_lanes_below(last, _LANES, left)}, {wv} zeroinitializer)"
+        f"<{_LANES} x i1> {pcg.lanes_below(last, _LANES, left)}, {wv} zeroinitializer)"
     )
     tail = _transform(last, loaded)
-    store_mask = _lanes_below(last, 2 * _LANES, "%rest")
+    store_mask = pcg.lanes_below(last, 2 * _LANES, "%rest")
     masked_store = (
         f"call void @llvm.masked.store.v{2 * _LANES}f32.p0({of} {tail}, ptr %to, i32 4, "
         f"<{2 * _LANES} x i1> {store_mask})"
@@ -212,13 +214,43 @@ exit:
 """
 
 
+def stream_source() -> str:
+    """The IR of ``void reludeath_stream_normals(ptr state, ptr out, i64 count)``: out[0:count]
+    = the normals of the stream's next ceil(count / 2) words (``pcg.stream_source``), the state
+    advanced past them: the same numbers as ``transform`` of those words."""
+    vf = f"<{2 * _LANES} x float>"
+
+    def full(words: str, ptr: str) -> list[str]:
+        v = _Vec("a")
+        normals = _transform(v, words)
+        return [*v.lines, f"  store {vf} {normals}, ptr {ptr}, align 4"]
+
+    def tail(words: str, ptr: str) -> list[str]:
+        v = _Vec("z")
+        normals = _transform(v, words)
+        mask = pcg.lanes_below(v, 2 * _LANES, "%rest")
+        return [*v.lines, f"  call void @llvm.masked.store.v{2 * _LANES}f32.p0({vf} {normals}, "
+                f"ptr {ptr}, i32 4, <{2 * _LANES} x i1> {mask})"]  # fmt: skip
+
+    declarations = (
+        f"declare <{_LANES} x float> @llvm.sqrt.v{_LANES}f32(<{_LANES} x float>)\n"
+        f"declare void @llvm.masked.store.v{2 * _LANES}f32.p0({vf}, ptr, i32, "
+        f"<{2 * _LANES} x i1>)"
+    )
+    return pcg.stream_source(STREAM_SYMBOL, "float", 2, full, tail, declarations)
+
+
+_SIGNATURE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64)
+
+
 @cache
 def _function() -> ctypes._CFuncPtr:
-    # The kernel's builder and disk cache (build.py itself unchanged: the kernel's cache keys
-    # hash its source, so they stay valid).
-    engine = build._compile(build._linked([source()]), "normals")
-    address = engine.get_function_address(SYMBOL)
-    return ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64)(address)
+    return build.compiled_function([source()], "normals", SYMBOL, _SIGNATURE)
+
+
+@cache
+def _stream_function() -> ctypes._CFuncPtr:
+    return build.compiled_function([stream_source()], "stream_normals", STREAM_SYMBOL, _SIGNATURE)
 
 
 def transform(words: np.ndarray, count: int | None = None) -> np.ndarray:
@@ -234,15 +266,18 @@ def transform(words: np.ndarray, count: int | None = None) -> np.ndarray:
 
 
 def standard_normal(
-    rng: np.random.Generator,
+    source: pcg.Source,
     shape: int | tuple[int, ...],
     out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Standard-normal float32 numbers of `shape`, from the next ceil(size / 2) raw words of
-    `rng` (module docstring); drawn into `out` when it is a C-contiguous float32 array of that
-    shape."""
+    `source` (module docstring): a ``pcg.Stream`` (words made in the compiled loop), a numpy
+    Generator on PCG64 (its ``random_raw`` words), the same numbers for the same stream, or a
+    ``pcg.Streams`` batch of T streams (shape (T, *shape), row t from stream t). Drawn into
+    `out` when it is a C-contiguous float32 array of the whole shape."""
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     count = math.prod(shape)
+    shape = pcg.batch_shape(source) + shape
     direct = (
         out is not None
         and out.dtype == np.float32
@@ -250,9 +285,21 @@ def standard_normal(
         and out.flags.c_contiguous
     )
     target = out if direct else np.empty(shape, np.float32)
-    words = rng.bit_generator.random_raw((count + 1) // 2)
-    if count:
-        _function()(words.ctypes.data, target.ctypes.data, count)
+    if isinstance(source, (pcg.Stream, pcg.Streams)):
+        if count:
+            function = _stream_function()
+            rows = target.reshape(-1, count)
+            if isinstance(source, pcg.Stream):
+                function(source.live_state().ctypes.data, rows.ctypes.data, count)
+            else:
+                states = source.live_states()
+                base, stride = states.ctypes.data, states.strides[0]
+                for t in range(len(source)):
+                    function(base + t * stride, rows[t].ctypes.data, count)
+    else:
+        words = source.bit_generator.random_raw((count + 1) // 2)
+        if count:
+            _function()(words.ctypes.data, target.ctypes.data, count)
     if out is not None and not direct:
         out[...] = target
         return out

@@ -1,16 +1,18 @@
 """Initialization schemes: how one network's parameters are drawn (docs/science.md, section 2).
 
-A scheme draws every layer's weights and biases for one network from numpy
-generators, and tells the kernel how to run them (plain, sign flipping or
-batch normalization; compacted and rescaled, or not). Adding a scheme means
+A scheme draws every layer's weights and biases for one network, or for a batch of
+networks at once, from random streams (``reludeath.pcg``: numpy's PCG64 streams, drawn by
+compiled code), and tells the kernel how to run them (plain, sign flipping or batch
+normalization; compacted and rescaled, or not). Adding a scheme means
 adding one class here and one line in ``SCHEMES``; a user's own scheme comes in
 from a file as a :class:`Plugin` (docs/plugins.md), with no class to write.
 
-Random streams: each network has its own generators (see ``simulate``), one
+Random streams: each network has its own streams (see ``simulate``), one
 per kind of draw, and every draw is layer-major, so the first k layers of a
 deeper network are exactly those of a shallower one. Normal numbers come from
-``reludeath.normals`` (a compiled Box-Muller transform of the generator's raw
-words, float32), uniform ones from numpy's samplers. iid, batchnorm and
+``reludeath.normals`` (a compiled Box-Muller transform of the stream's raw
+words, float32), uniform ones from numpy's samplers (``pcg.each`` hands the streams to
+numpy). iid, batchnorm and
 signflip (and const_bias, orthogonal) draw from the same "normal" family: network t
 of width n sees the same standard-normal numbers under all of them, so scheme
 differences are paired comparisons (common random numbers); uniform and
@@ -28,6 +30,7 @@ import numpy as np
 
 from reludeath import normals, plugin
 from reludeath.kernel.contract import PLANS, KernelSettings, Mode
+from reludeath.pcg import Source, batch_shape, each
 
 __all__ = [
     "IDENTITY_SCHEMES",
@@ -53,7 +56,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Parameters:
-    """One network's parameters: weights (depth, n, n) and biases (depth, n) or (0, n)."""
+    """One network's parameters: weights (depth, n, n) and biases (depth, n) or (0, n); drawn
+    from a batch of T streams (``pcg.Streams``), T networks': each with a leading axis T."""
 
     weights: np.ndarray
     biases: np.ndarray
@@ -103,23 +107,27 @@ class Scheme:
 
     def draw(
         self,
-        streams: Sequence[np.random.Generator],
+        streams: Sequence[Source],
         n: int,
         depth: int,
         weights_out: np.ndarray | None = None,
     ) -> Parameters:
         """Zero-bias standard-normal weights; by positive homogeneity their scale
         changes no statistic the kernel reports, so none is applied. They are drawn into
-        `weights_out` when it is a contiguous float32 (depth, n, n) array (same numbers)."""
+        `weights_out` when it is a contiguous float32 array of their shape (same numbers).
+
+        Every scheme's draw takes one network's streams, or batches of T networks' streams
+        (``pcg.Streams``) and then returns every array with a leading axis T."""
+        lead = batch_shape(streams[0])
         direct = (
             weights_out is not None
             and weights_out.dtype == np.float32
-            and weights_out.shape == (depth, n, n)
+            and weights_out.shape == (*lead, depth, n, n)
             and weights_out.flags.c_contiguous
         )
         out = weights_out if direct else None
         weights = normals.standard_normal(streams[0], (depth, n, n), out=out)
-        return Parameters(weights, np.zeros((0, n), np.float32))
+        return Parameters(weights, np.zeros((*lead, 0, n), np.float32))
 
 
 def _scaled(normal: np.ndarray, weights_out: np.ndarray | None, scale: float) -> np.ndarray:
@@ -156,7 +164,7 @@ class IID(Scheme):
 
     def draw(
         self,
-        streams: Sequence[np.random.Generator],
+        streams: Sequence[Source],
         n: int,
         depth: int,
         weights_out: np.ndarray | None = None,
@@ -227,7 +235,7 @@ class RAI(Scheme):
 
     def draw(
         self,
-        streams: Sequence[np.random.Generator],
+        streams: Sequence[Source],
         n: int,
         depth: int,
         weights_out: np.ndarray | None = None,
@@ -237,12 +245,11 @@ class RAI(Scheme):
             v = v.astype(np.float64)
         # The product in float64, rounded once where v is float32 (for a float32 kernel).
         np.multiply(v, self.sigma / math.sqrt(n), out=v, dtype=np.float64)
-        column = streams[1].integers(0, n + 1, size=(depth, n))
+        column = each(streams[1], lambda rng: rng.integers(0, n + 1, size=(depth, n)))
         # Beta(2, 1) has CDF x**2 on [0, 1], so sqrt(U) is an exact draw.
-        beta = np.sqrt(streams[2].random((depth, n)))
-        layers, rows = np.indices((depth, n))
-        v[layers, rows, column] = beta
-        return Parameters(v[:, :, :n], v[:, :, n])
+        beta = np.sqrt(each(streams[2], lambda rng: rng.random((depth, n))))
+        np.put_along_axis(v, column[..., None], beta[..., None].astype(v.dtype), axis=-1)
+        return Parameters(v[..., :n], v[..., n])
 
 
 @dataclass(frozen=True)
@@ -256,12 +263,12 @@ class Uniform(Scheme):
 
     def draw(
         self,
-        streams: Sequence[np.random.Generator],
+        streams: Sequence[Source],
         n: int,
         depth: int,
         weights_out: np.ndarray | None = None,
     ) -> Parameters:
-        weights = streams[0].random((depth, n, n), dtype=np.float32)
+        weights = each(streams[0], lambda rng: rng.random((depth, n, n), dtype=np.float32))
         weights *= 2
         weights -= 1  # 2u - 1 is exact in float32
         return Parameters(weights, np.zeros((0, n), np.float32))
@@ -289,14 +296,15 @@ class TorchDefault(Scheme):
 
     def draw(
         self,
-        streams: Sequence[np.random.Generator],
+        streams: Sequence[Source],
         n: int,
         depth: int,
         weights_out: np.ndarray | None = None,
     ) -> Parameters:
         bound = 1 / math.sqrt(n)
-        weights = (2 * streams[0].random((depth, n, n), dtype=np.float32) - 1) * bound
-        biases = (2 * streams[1].random((depth, n)) - 1) * bound
+        uniform = each(streams[0], lambda rng: rng.random((depth, n, n), dtype=np.float32))
+        weights = (2 * uniform - 1) * bound
+        biases = (2 * each(streams[1], lambda rng: rng.random((depth, n))) - 1) * bound
         return Parameters(weights.astype(np.float64), biases)
 
 
@@ -311,24 +319,25 @@ class Orthogonal(Scheme):
 
     def draw(
         self,
-        streams: Sequence[np.random.Generator],
+        streams: Sequence[Source],
         n: int,
         depth: int,
         weights_out: np.ndarray | None = None,
     ) -> Parameters:
-        return Parameters(
-            haar_orthogonal(streams[0], n, depth).astype(np.float32), np.zeros((0, n), np.float32)
-        )
+        lead = batch_shape(streams[0])
+        weights = haar_orthogonal(streams[0], n, depth).astype(np.float32)
+        return Parameters(weights, np.zeros((*lead, 0, n), np.float32))
 
 
-def haar_orthogonal(rng: np.random.Generator, n: int, count: int) -> np.ndarray:
-    """`count` independent Haar-distributed n x n orthogonal matrices, (count, n, n) float64:
-    Q from G = Q R (G standard Gaussian), columns times sign(diag R), which makes R's diagonal
-    positive and the factorization unique, hence Q Haar."""
+def haar_orthogonal(rng: Source, n: int, count: int) -> np.ndarray:
+    """`count` independent Haar-distributed n x n orthogonal matrices, (count, n, n) float64
+    (with a leading axis T from a batch): Q from G = Q R (G standard Gaussian), columns times
+    sign(diag R), which makes R's diagonal positive and the factorization unique, hence Q
+    Haar."""
     q, r = np.linalg.qr(normals.standard_normal(rng, (count, n, n)).astype(np.float64))
-    signs = np.sign(np.diagonal(r, axis1=1, axis2=2))
+    signs = np.sign(np.diagonal(r, axis1=-2, axis2=-1))
     signs[signs == 0] = 1
-    return q * signs[:, None, :]
+    return q * signs[..., None, :]
 
 
 @dataclass(frozen=True)
@@ -357,7 +366,7 @@ class ConstBias(IID):
 
     def draw(
         self,
-        streams: Sequence[np.random.Generator],
+        streams: Sequence[Source],
         n: int,
         depth: int,
         weights_out: np.ndarray | None = None,
@@ -366,7 +375,8 @@ class ConstBias(IID):
             return Scheme.draw(self, streams, n, depth, weights_out)
         weights = _scaled(Scheme.draw(self, streams, n, depth, weights_out).weights, weights_out,
                           math.sqrt(self.weight_variance / n))  # fmt: skip
-        return Parameters(weights, np.full((depth, n), float(self.bias)))
+        lead = batch_shape(streams[0])
+        return Parameters(weights, np.full((*lead, depth, n), float(self.bias)))
 
 
 @dataclass(frozen=True)
@@ -390,17 +400,20 @@ class Plugin(Scheme):
 
     def draw(
         self,
-        streams: Sequence[np.random.Generator],
+        streams: Sequence[Source],
         n: int,
         depth: int,
         weights_out: np.ndarray | None = None,
     ) -> Parameters:
         function = plugin.load_function(self.path, self.function, self.sha256)
-        weights, biases = plugin.checked_draw(
-            function, streams[0], n, depth, dict(self.options), self.bias
+        options = dict(self.options)
+        weights, biases = each(
+            streams[0],
+            lambda rng: plugin.checked_draw(function, rng, n, depth, options, self.bias),
         )
         if not self.has_bias:
-            return Parameters(weights.astype(np.float32), np.zeros((0, n), np.float32))
+            lead = batch_shape(streams[0])
+            return Parameters(weights.astype(np.float32), np.zeros((*lead, 0, n), np.float32))
         return Parameters(weights, biases)
 
 

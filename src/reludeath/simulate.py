@@ -1,7 +1,7 @@
 """Simulate one shard: draw each network's data and parameters, run the kernel,
 and return one row per (network, layer).
 
-Every network has its own generators, derived by :func:`reludeath.seeds.generator`
+Every network has its own streams, derived by :func:`reludeath.seeds.streams`
 from (seed, draw family, width, global network index, stream). Results thus
 depend only on what a shard *is*, never on call order, thread count or shard
 layout: network 17 is the same network in any shard that holds it.
@@ -17,10 +17,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from reludeath import kernel, normals
+from reludeath import kernel, normals, pcg
 from reludeath.io import arrow_column, constant_label
 from reludeath.schemes import SCHEMES, Scheme, get_scheme
-from reludeath.seeds import generator
+from reludeath.seeds import stream, stream_batch
 
 __all__ = [
     "SHARD_COLUMNS",
@@ -28,6 +28,7 @@ __all__ = [
     "ShardSpec",
     "constant_from_dead_layers",
     "draw_network",
+    "draw_networks",
     "positive_int",
     "simulate_shard",
 ]
@@ -129,27 +130,74 @@ class ShardSpec:
 
 
 class _Streams:
-    """One network's parameter generators (streams 1, 2, ...), each made on first use: a
-    scheme that draws from one stream does not pay for the others (about 12 us each)."""
+    """The streams of a batch of networks: ``streams[i]`` is their parameter stream i + 1 and
+    ``data`` their stream 0, each a ``pcg.Streams`` batch seeded on first use in one compiled
+    call (a scheme that draws from one stream does not pay for the others)."""
 
-    def __init__(self, spec: ShardSpec, family: str, network: int) -> None:
-        self._seed, self._key = spec.seed, (family, spec.width, network)
-        self._made: dict[int, np.random.Generator] = {}
+    def __init__(self, spec: ShardSpec, family: str, networks: np.ndarray) -> None:
+        self._seed, self._key, self._networks = spec.seed, (family, spec.width), networks
+        self._made: dict[int, pcg.Streams] = {}
 
-    def __getitem__(self, index: int) -> np.random.Generator:
+    def __getitem__(self, index: int) -> pcg.Streams:
         if index not in self._made:
-            self._made[index] = generator(self._seed, *self._key, index + 1)
+            self._made[index] = stream_batch(self._seed, self._key, self._networks, (index + 1,))
         return self._made[index]
 
+    @property
+    def data(self) -> pcg.Streams:
+        return stream_batch(self._seed, self._key, self._networks, (_DATA,))
 
-def _data(spec: ShardSpec, family: str, network: int) -> np.ndarray:
-    """(n, M) standard-normal points, drawn point-major so growing M keeps the first points."""
+
+def _draw_into(
+    spec: ShardSpec, scheme: Scheme, networks: np.ndarray, x: np.ndarray, weights: np.ndarray,
+    biases: np.ndarray,
+) -> None:  # fmt: skip
+    """Draw `networks` (global indices) into the batch arrays x (T, n, M), weights
+    (T, depth, n, n) and biases (T, depth or 0, n)."""
+    n, depth, points = spec.width, spec.depth, spec.data_points
+    streams = _Streams(spec, scheme.family, networks)
+    params = scheme.draw(streams, n, depth, weights_out=weights)
+    if params.weights is not weights:
+        weights[...] = params.weights
+    biases[...] = params.biases
+    # (n, M) points, drawn point-major so that growing M keeps the first points.
     if spec.shared_data:
-        key = (_SHARED_DATA_FAMILY, spec.width, _DATA)
+        data = stream(spec.seed, _SHARED_DATA_FAMILY, n, _DATA)
+        x[...] = normals.standard_normal(data, (points, n)).T
     else:
-        key = (family, spec.width, network, _DATA)
-    rng = generator(spec.seed, *key)
-    return normals.standard_normal(rng, (spec.data_points, spec.width)).T
+        x[...] = normals.standard_normal(streams.data, (points, n)).swapaxes(-1, -2)
+
+
+def draw_networks(
+    spec: ShardSpec,
+    scheme: Scheme,
+    networks: np.ndarray,
+    dtype: np.dtype,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    threads: int = 1,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(data (T, n, M), weights (T, depth, n, n), biases (T, depth, n) or (T, 0, n)) of the
+    networks with global indices `networks`, in `dtype`; drawn into `out`, arrays of those
+    shapes and dtype, when given. `threads` threads draw contiguous parts of the batch (the
+    compiled draws release the GIL; the Python work is per part, not per network)."""
+    networks = np.asarray(networks, np.int64)
+    n, depth, count = spec.width, spec.depth, len(networks)
+    if out is None:
+        bias_depth = depth if scheme.has_bias else 0
+        shapes = ((count, n, spec.data_points), (count, depth, n, n), (count, bias_depth, n))
+        out = tuple(np.empty(shape, dtype) for shape in shapes)
+    parts = np.array_split(np.arange(count), max(1, min(threads, count)))
+
+    def draw(part: np.ndarray) -> None:
+        rows = slice(part[0], part[-1] + 1)
+        _draw_into(spec, scheme, networks[rows], *(array[rows] for array in out))
+
+    if len(parts) == 1:
+        draw(parts[0])
+    else:
+        with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+            list(pool.map(draw, parts))
+    return out
 
 
 def draw_network(
@@ -159,22 +207,11 @@ def draw_network(
     dtype: np.dtype,
     out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(data (n, M), weights (depth, n, n), biases (depth, n) or (0, n)) of one network, in
-    `dtype`; drawn into `out`, arrays of those shapes and dtype, when given (no copy of the
-    weights where the scheme draws them in that dtype)."""
-    n, depth = spec.width, spec.depth
-    if out is None:
-        biases = (depth if scheme.has_bias else 0, n)
-        out = tuple(
-            np.empty(shape, dtype) for shape in ((n, spec.data_points), (depth, n, n), biases)
-        )
-    x, weights, biases = out
-    params = scheme.draw(_Streams(spec, scheme.family, network), n, depth, weights_out=weights)
-    if params.weights is not weights:
-        weights[...] = params.weights
-    biases[...] = params.biases
-    x[...] = _data(spec, scheme.family, network)
-    return out
+    """(data (n, M), weights (depth, n, n), biases (depth, n) or (0, n)) of one network: the
+    one-network view of ``draw_networks``."""
+    batch_out = None if out is None else tuple(array[None] for array in out)
+    batch = draw_networks(spec, scheme, np.array([network]), dtype, batch_out)
+    return out if out is not None else tuple(array[0] for array in batch)
 
 
 def constant_from_dead_layers(output_nonzero: np.ndarray) -> np.ndarray:
@@ -197,22 +234,13 @@ def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
     chunk = max(1, min(spec.networks, _CHUNK_BYTES // per_network))
     out = kernel.allocate_outputs(spec.networks, depth)
     settings = scheme.kernel_settings(dtype)
-    bias_depth = depth if scheme.has_bias else 0
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        for start in range(0, spec.networks, chunk):
-            count = min(chunk, spec.networks - start)
-            x = np.empty((count, n, total), dtype)
-            weights = np.empty((count, depth, n, n), dtype)
-            biases = np.empty((count, bias_depth, n), dtype)
-
-            def draw(k: int, start: int = start, arrays=(x, weights, biases)) -> None:
-                network = spec.first_network + start + k
-                draw_network(spec, scheme, network, dtype, out=tuple(a[k] for a in arrays))
-
-            list(pool.map(draw, range(count)))
-            kernel.run_networks(
-                x, weights, biases, settings, out.rows(start, start + count), threads=threads
-            )
+    first = spec.first_network
+    for start in range(0, spec.networks, chunk):
+        count = min(chunk, spec.networks - start)
+        arrays = draw_networks(
+            spec, scheme, np.arange(first + start, first + start + count), dtype, threads=threads
+        )
+        kernel.run_networks(*arrays, settings, out.rows(start, start + count), threads=threads)
     networks = np.arange(spec.first_network, spec.first_network + spec.networks, dtype=np.int64)
     rows = spec.networks * depth
     columns = {

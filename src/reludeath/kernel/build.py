@@ -151,6 +151,16 @@ def _linked(parts: list[str]) -> llvm.ModuleRef:
     return main
 
 
+def compiled_function(
+    sources: list[str], tag: str, symbol: str, signature: type
+) -> ctypes._CFuncPtr:
+    """Function `symbol` of the IR texts `sources`, linked and compiled for the target CPU (or
+    loaded from the disk cache under `tag`), as the ctypes function type `signature`. For code
+    beside the kernel (``reludeath.normals``, ``reludeath.pcg``): the callers cache it."""
+    engine = _compile(_linked(list(sources)), tag)
+    return signature(engine.get_function_address(symbol))
+
+
 @cache
 def runner(n: int, mode: Mode, compact: bool, dtype: str) -> ctypes._CFuncPtr:
     """run_network (contract.RUN_ARGUMENTS) for width n, the plan of `mode` and `dtype`,
