@@ -31,7 +31,7 @@ def main() -> None:
     import yaml
 
     from reludeath import ShardSpec, kernel
-    from reludeath.simulate import draw_network
+    from reludeath.simulate import draw_networks
 
     with open(args.config) as f:
         config = yaml.safe_load(f)
@@ -43,8 +43,7 @@ def main() -> None:
         for n in widths:
             spec = ShardSpec(scheme, n, 4, 2, 64, seed=0)
             obj = spec.scheme_object
-            drawn = [draw_network(spec, obj, t, obj.dtype) for t in range(2)]
-            x, weights, biases = (np.stack(parts) for parts in zip(*drawn, strict=True))
+            x, weights, biases = draw_networks(spec, obj, np.arange(2), obj.dtype)
             outs = kernel.allocate_outputs(2, 4)
             start = time.process_time()
             kernel.run_networks(x, weights, biases, obj.kernel_settings(), outs)

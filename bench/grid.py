@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from machine import sgemm_gmacs
 
 from reludeath import ShardSpec, kernel
-from reludeath.simulate import draw_network, draw_networks
+from reludeath.simulate import draw_networks
 
 M, K = 1024, 256
 SCHEMES = ("iid", "iid_bias", "batchnorm", "signflip", "rai")
@@ -44,8 +44,7 @@ def run_cell(name: str, n: int, networks: int) -> tuple[float, float, float]:
     outs = kernel.allocate_outputs(networks, K)
     settings = scheme.kernel_settings()
     small = ShardSpec(name, n, 2, 2, 8, seed=0)  # compile (or load) outside the timing
-    parts = [draw_network(small, scheme, t, scheme.dtype) for t in range(2)]
-    x, w, b = (np.stack(p) for p in zip(*parts, strict=True))
+    x, w, b = draw_networks(small, scheme, np.arange(2), scheme.dtype)
     kernel.run_networks(x, w, b, settings, kernel.allocate_outputs(2, 2))
     draws = []
     for _ in range(3):  # drawing as simulate_shard does: into fresh arrays for the kernel

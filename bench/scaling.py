@@ -49,7 +49,7 @@ from reludeath.config import check_config
 from reludeath.cost import Cost, Rates, key, measured_cost, run_cost
 from reludeath.io import write_table
 from reludeath.plan import PlannedShard, planned_shards
-from reludeath.simulate import draw_network, simulate_shard
+from reludeath.simulate import draw_networks, simulate_shard
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO / "config" / "config.yaml"
@@ -115,16 +115,13 @@ def measure_rates(shard: PlannedShard, config: dict, sample: int, scratch: Path)
     scheme = spec.scheme_object
     dtype = scheme.dtype
     settings = scheme.kernel_settings(dtype)
-    count, n, depth = spec.networks, spec.width, spec.depth
-    x = np.empty((count, n, spec.data_points), dtype)
-    w = np.empty((count, depth, n, n), dtype)
-    b = np.empty((count, depth if scheme.has_bias else 0, n), dtype)
+    count, depth = spec.networks, spec.depth
     outs = kernel.allocate_outputs(count, depth)
-    zeros = (np.zeros_like(a[:1]) for a in (x, w, b))  # compile, or load from the cache
-    kernel.run_networks(*zeros, settings, outs.rows(0, 1), threads=1)
-    start = time.process_time()
-    for t in range(count):
-        draw_network(spec, scheme, spec.first_network + t, dtype, out=(x[t], w[t], b[t]))
+    networks = np.arange(spec.first_network, spec.first_network + count)
+    one = draw_networks(spec, scheme, networks[:1], dtype)  # compile, or load from the cache
+    kernel.run_networks(*one, settings, outs.rows(0, 1), threads=1)
+    start = time.process_time()  # drawn as simulate_shard draws a chunk, one thread
+    x, w, b = draw_networks(spec, scheme, networks, dtype)
     draw_s = time.process_time() - start
     start = time.process_time()
     kernel.run_networks(x, w, b, settings, outs, threads=1)
@@ -170,8 +167,7 @@ def seconds(scheme_name: str, n: int, M: int, k: int) -> float:
     """Median kernel seconds for T networks (parameters drawn beforehand)."""
     spec = ShardSpec(scheme_name, n, k, T, M, seed=0)
     scheme = spec.scheme_object
-    drawn = [draw_network(spec, scheme, t, scheme.dtype) for t in range(T)]
-    x, w, b = (np.stack(p) for p in zip(*drawn, strict=True))
+    x, w, b = draw_networks(spec, scheme, np.arange(T), scheme.dtype)
     outs = kernel.allocate_outputs(T, k)
     settings = scheme.kernel_settings()
     kernel.run_networks(x[:1], w[:1], b[:1], settings, outs.rows(0, 1))  # compile

@@ -151,20 +151,37 @@ class _Emitter:
         return self.op(f"select {self.mask_t} {mask}, {self.v} {value}, {self.v} zeroinitializer")
 
 
-def _dot(e: _Emitter, n: int, i: int, x: list[str], weight, bias: str | None, vec: bool) -> str:
-    """z_i = (b_i +) sum_j w_ij x_j as CHAINS interleaved multiply-add chains, then their sum;
-    the same operations in the same order for vectors and for the first point's scalars."""
-    sums = []
-    for start in range(min(CHAINS, n)):
-        acc = bias if start == 0 else None
-        for j in range(start, n, CHAINS):
-            w = weight(i, j)
-            acc = e.arith("fmul", x[j], w, vec) if acc is None else e.fma(x[j], w, acc, vec)
-        sums.append(acc)
-    z = sums[0]
-    for other in sums[1:]:
-        z = e.arith("fadd", z, other, vec)
-    return z
+def _dots(e: _Emitter, n: int, rows, x, weight, bias, vec: bool) -> dict[int, str]:
+    """z_i = (b_i +) sum_j w_ij x_j for each row i of `rows`, as CHAINS interleaved
+    multiply-add chains (chain c takes j = c mod CHAINS; chain 0 starts from b_i), then their
+    sum; the same operations in the same order for vectors and for the first point's scalars.
+    Emitted input by input across the rows, so that x_j serves every row while it is loaded
+    and the rows' chains run side by side; each chain's sequence does not depend on that."""
+    chains = {i: [bias(i) if c == 0 else None for c in range(min(CHAINS, n))] for i in rows}
+    for j in range(n):
+        for i in rows:
+            acc, w = chains[i][j % CHAINS], weight(i, j)
+            new = e.arith("fmul", x[j], w, vec) if acc is None else e.fma(x[j], w, acc, vec)
+            chains[i][j % CHAINS] = new
+    out = {}
+    for i in rows:
+        z = chains[i][0]
+        for other in chains[i][1:]:
+            z = e.arith("fadd", z, other, vec)
+        out[i] = z
+    return out
+
+
+class _Loads(dict):
+    """Input rows loaded on first use (``make(j)`` emits the load)."""
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, j: int) -> str:
+        self[j] = value = self.make(j)
+        return value
 
 
 @dataclass(frozen=True)
@@ -200,18 +217,18 @@ def _accumulators(kind: _Kind) -> list[str | None]:
     return (list(SUMS[1:]) if kind.sums else []) + ([None] if kind.count else [])
 
 
-def _row_input(e, n, i, kind, x, weight, bias, vec):
-    """z_i at the current points: the layer product, or the affine map of row i of the input."""
+def _row_inputs(e, n, rows, kind, x, weight, bias, vec) -> dict[int, str]:
+    """z_i at the current points for each row: the layer product, or the affine map of row i
+    of the input."""
     if kind.affine:
-        return e.fma(x[i], weight(i, 0), bias(i), vec)
-    return _dot(e, n, i, x, weight, bias(i) if kind.bias else None, vec)
+        return {i: e.fma(x[i], weight(i, 0), bias(i), vec) for i in rows}
+    return _dots(e, n, rows, x, weight, bias if kind.bias else (lambda i: None), vec)
 
 
 def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, accs, affine):
     """One vector of points (offset m) for a block of rows; returns the updated accumulators.
     `affine`: the rows' slopes and offsets as vectors, for the affine kinds."""
-    needed = rows if kind.affine else range(n)
-    x = {j: e.load("%h", e.op(f"add i64 {rowoff[j]}, {m}", "o"), mask) for j in needed}
+    x = _Loads(lambda j: e.load("%h", e.op(f"add i64 {rowoff[j]}, {m}", "o"), mask))
 
     def weight(i, j):
         return affine[i][0] if kind.affine else e.splat(e.load_scalar("%w", i * n + j))
@@ -223,8 +240,9 @@ def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, acc
     # is counted (dead points' columns): no mask but the last vector's.
     hit = None
     new = {}
+    inputs = _row_inputs(e, n, rows, kind, x, weight, bias, True)
     for i in rows:
-        z = _row_input(e, n, i, kind, x, weight, bias, True)
+        z = inputs[i]
         relu, positive = e.relu(z)
         out = relu if kind.store_relu else z
         e.store(out, "%out", e.op(f"add i64 {rowoff[i]}, {m}", "o"), mask)
@@ -268,11 +286,11 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
     shift = {}
     if kind.sums:
         for i in range(n):
-            z0 = _row_input(
-                e, n, i, kind, x0,
+            z0 = _row_inputs(
+                e, n, [i], kind, x0,
                 lambda i, j: e.load_scalar("%w", i if kind.affine else i * n + j),
                 lambda i: e.load_scalar("%b", i), False,
-            )  # fmt: skip
+            )[i]  # fmt: skip
             c = e.relu(z0, vec=False)[0] if kind.store_relu else z0
             shift[i] = [e.splat(c)]
             center = shifted_at(i, SUMS[0])
