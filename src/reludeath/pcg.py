@@ -389,6 +389,10 @@ class Stream:
         """The next `count` words (numpy's ``random_raw(count)``)."""
         return words(self.live_state(), count)
 
+    def use_up(self) -> None:
+        """Refuse further draws (the stream's position is one numpy's state cannot hold)."""
+        self.state = None
+
     def generator(self) -> np.random.Generator:
         """A numpy Generator at this stream's position. The stream is used up: it refuses
         further draws, so the two never hand out the same words."""
@@ -418,6 +422,20 @@ class Streams:
         if self._handed:
             raise RuntimeError("these streams were handed to numpy Generators: draw from those")
         return self.states
+
+    def words(self, count: int) -> np.ndarray:
+        """(T, count): the next `count` words of each stream."""
+        states = self.live_states()
+        out = np.empty((len(self), count), np.uint64)
+        if count:
+            function = _words_function()
+            for t in range(len(self)):
+                function(states[t].ctypes.data, out[t].ctypes.data, count)
+        return out
+
+    def use_up(self) -> None:
+        """Refuse further draws from every stream of the batch."""
+        self._handed = True
 
     def __getitem__(self, index: int) -> Stream:
         """Network `index`'s stream (its row: drawing from it advances the batch's row)."""

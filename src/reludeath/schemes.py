@@ -11,8 +11,8 @@ Random streams: each network has its own streams (see ``simulate``), one
 per kind of draw, and every draw is layer-major, so the first k layers of a
 deeper network are exactly those of a shallower one. Normal numbers come from
 ``reludeath.normals`` (a compiled Box-Muller transform of the stream's raw
-words, float32), uniform ones from numpy's samplers (``pcg.each`` hands the streams to
-numpy). iid, batchnorm and
+words, float32), uniform ones from ``reludeath.uniforms`` (numpy's uniform and integer samplers on
+the same words, bit for bit). iid, batchnorm and
 signflip (and const_bias, orthogonal) draw from the same "normal" family: network t
 of width n sees the same standard-normal numbers under all of them, so scheme
 differences are paired comparisons (common random numbers); uniform and
@@ -28,7 +28,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from reludeath import normals, plugin
+from reludeath import normals, plugin, uniforms
 from reludeath.kernel.contract import PLANS, KernelSettings, Mode
 from reludeath.pcg import Source, batch_shape, each
 
@@ -245,9 +245,9 @@ class RAI(Scheme):
             v = v.astype(np.float64)
         # The product in float64, rounded once where v is float32 (for a float32 kernel).
         np.multiply(v, self.sigma / math.sqrt(n), out=v, dtype=np.float64)
-        column = each(streams[1], lambda rng: rng.integers(0, n + 1, size=(depth, n)))
+        column = uniforms.integers(streams[1], n + 1, (depth, n))
         # Beta(2, 1) has CDF x**2 on [0, 1], so sqrt(U) is an exact draw.
-        beta = np.sqrt(each(streams[2], lambda rng: rng.random((depth, n))))
+        beta = np.sqrt(uniforms.random(streams[2], (depth, n)))
         np.put_along_axis(v, column[..., None], beta[..., None].astype(v.dtype), axis=-1)
         return Parameters(v[..., :n], v[..., n])
 
@@ -268,7 +268,7 @@ class Uniform(Scheme):
         depth: int,
         weights_out: np.ndarray | None = None,
     ) -> Parameters:
-        weights = each(streams[0], lambda rng: rng.random((depth, n, n), dtype=np.float32))
+        weights = uniforms.random(streams[0], (depth, n, n), np.float32)
         weights *= 2
         weights -= 1  # 2u - 1 is exact in float32
         return Parameters(weights, np.zeros((0, n), np.float32))
@@ -302,9 +302,9 @@ class TorchDefault(Scheme):
         weights_out: np.ndarray | None = None,
     ) -> Parameters:
         bound = 1 / math.sqrt(n)
-        uniform = each(streams[0], lambda rng: rng.random((depth, n, n), dtype=np.float32))
+        uniform = uniforms.random(streams[0], (depth, n, n), np.float32)
         weights = (2 * uniform - 1) * bound
-        biases = (2 * each(streams[1], lambda rng: rng.random((depth, n))) - 1) * bound
+        biases = (2 * uniforms.random(streams[1], (depth, n)) - 1) * bound
         return Parameters(weights.astype(np.float64), biases)
 
 
