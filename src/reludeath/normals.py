@@ -74,19 +74,8 @@ def _f(value: float) -> str:
     return f"0x{struct.unpack('<Q', struct.pack('<d', exact))[0]:016X}"
 
 
-class _Vec:
+class _Vec(pcg.Ssa):
     """SSA text for <16 x T> operations with fresh names (prefixed, for two copies)."""
-
-    def __init__(self, prefix: str) -> None:
-        self.lines: list[str] = []
-        self.count = 0
-        self.prefix = prefix
-
-    def op(self, text: str) -> str:
-        self.count += 1
-        name = f"%{self.prefix}{self.count}"
-        self.lines.append(f"  {name} = {text}")
-        return name
 
     @staticmethod
     def splat(scalar_type: str, value: str) -> str:

@@ -30,6 +30,7 @@ from reludeath.kernel import build
 __all__ = [
     "MULTIPLIER",
     "Source",
+    "Ssa",
     "Stream",
     "Streams",
     "batch_shape",
@@ -93,8 +94,8 @@ def _power_sum(steps: int) -> tuple[int, int]:
     return power, total
 
 
-class _Ssa:
-    """Straight-line SSA text with fresh names."""
+class Ssa:
+    """Straight-line SSA text with fresh names (``%<prefix><count>``), for IR written here."""
 
     def __init__(self, prefix: str) -> None:
         self.lines: list[str] = []
@@ -106,6 +107,10 @@ class _Ssa:
         name = f"%{self.prefix}{self.count}"
         self.lines.append(f"  {name} = {text}")
         return name
+
+
+class _Seeding(Ssa):
+    """SeedSequence's hash steps, 32-bit."""
 
     def hashmix(self, value: str, constant: int) -> str:
         x = self.op(f"xor i32 {value}, {_signed(constant, 32)}")
@@ -127,7 +132,7 @@ def _signed(value: int, bits: int) -> int:
 def seed_source(length: int) -> str:
     """IR of ``void reludeath_pcg_seed_L(ptr entropy, ptr states, i64 count)``: for each of
     `count` rows of `length` uint32 entropy words, the PCG64 state (4 uint64) numpy seeds."""
-    s = _Ssa("s")
+    s = _Seeding("s")
     loads = []
     for i in range(length):
         p = s.op(f"getelementptr inbounds i32, ptr %row, i64 {i}")
@@ -213,7 +218,7 @@ def lanes_below(ssa, lanes: int, bound: str) -> str:
     return ssa.op(f"icmp ult <{lanes} x i64> {index}, {splat}")
 
 
-def _output(ssa: _Ssa, lanes: list[str]) -> str:
+def _output(ssa: Ssa, lanes: list[str]) -> str:
     """<16 x i64> words of 16 stepped i128 states: rotr64(hi ^ lo, hi >> 58)."""
     v64 = f"<{LANES} x i64>"
     lo = hi = "poison"
@@ -239,7 +244,7 @@ def stream_source(
     units = LANES * per_word
     a16, g16 = _power_sum(LANES)
     a = _signed(MULTIPLIER, 128)
-    s = _Ssa("e")
+    s = Ssa("e")
     initial = []
     previous = "%s0"
     for _ in range(LANES):
@@ -247,7 +252,7 @@ def stream_source(
         initial.append(previous)
     step = s.op(f"mul i128 %inc, {_signed(g16, 128)}")
     lanes = [f"%lane{k}" for k in range(LANES)]
-    loop = _Ssa("b")
+    loop = Ssa("b")
     words = _output(loop, lanes)
     full_lines = full(words, "%po")
     advanced = [
@@ -263,7 +268,7 @@ def stream_source(
         f"  {lane} = phi i128 [{first}, %entry], [{later}, %loop]"
         for lane, first, later in zip(tail_lanes, initial, advanced, strict=True)
     )
-    end = _Ssa("t")
+    end = Ssa("t")
     tail_words = _output(end, tail_lanes)
     tail_lines = tail(tail_words, "%to")
     # The state after the tail's last word: lane left - 1 of the tail block.
@@ -323,7 +328,7 @@ def _words_source() -> str:
         return [f"  store {v64} {words}, ptr {ptr}, align 8"]
 
     def tail(words: str, ptr: str) -> list[str]:
-        s = _Ssa("w")
+        s = Ssa("w")
         mask = lanes_below(s, LANES, "%rest")
         return [*s.lines, f"  call void @llvm.masked.store.v{LANES}i64.p0({v64} {words}, "
                 f"ptr {ptr}, i32 8, <{LANES} x i1> {mask})"]  # fmt: skip
