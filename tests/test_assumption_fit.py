@@ -49,9 +49,9 @@ def test_too_few_widths_give_an_undecided_growth_with_its_reason(widths):
     growth = report["log_sigma_growth_in_n"]
     assert growth["available"] is False
     assert growth["points"] == len(widths)
-    assert "at least 3" in growth["reason"]
+    assert f"{len(widths)} width" in growth["reason"] and "at least 3" in growth["reason"]
     verdict = report["verdict"]["sigma_is_o_2n"]
-    assert verdict.startswith("undecided: not enough widths")
+    assert verdict.startswith("undecided: too few widths")
     assert growth["reason"] in verdict
     assert verdict in report["verdict"]["summary"]
 

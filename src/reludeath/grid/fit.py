@@ -53,7 +53,7 @@ def ratio_bound(sigma: np.ndarray, n: np.ndarray, data_points: int) -> np.ndarra
 _LINEAR_PARAMETERS = 2
 
 
-def _linear_fit(x: np.ndarray, y: np.ndarray) -> dict:
+def _linear_fit(x: np.ndarray, y: np.ndarray, unit: str = "point") -> dict:
     """Least squares y = intercept + slope x, the slope's 95% t interval on len(x) - 2 dof.
     With fewer than 3 points (2 parameters + 1 residual dof) no interval exists: the fit
     is reported unavailable, with the reason, instead of NaN."""
@@ -62,7 +62,7 @@ def _linear_fit(x: np.ndarray, y: np.ndarray) -> dict:
             "available": False,
             "points": len(x),
             "reason": (
-                f"{len(x)} point{'s' if len(x) != 1 else ''}; a straight line needs at least "
+                f"{len(x)} {unit}{'s' if len(x) != 1 else ''}; a straight line needs at least "
                 f"{_LINEAR_PARAMETERS + 1} ({_LINEAR_PARAMETERS} parameters and one residual "
                 "degree of freedom for its error)"
             ),
@@ -118,13 +118,13 @@ def assumption_report(variance: pd.DataFrame, data_points: int, depth: int) -> d
     sigma["sigma_over_2n"] = sigma["sigma"] / np.exp2(sigma["n"])
     sigma["r"] = _r(sigma["sigma"], sigma["n"], data_points)
     positive = sigma[sigma["sigma"] > 0]
-    growth = _linear_fit(positive["n"].to_numpy(float), np.log(positive["sigma"].to_numpy()))
+    growth = _linear_fit(
+        positive["n"].to_numpy(float), np.log(positive["sigma"].to_numpy()), "width"
+    )
     decay = _decay_in_k(variance)
     low, high = growth["slope_ci95"] if growth["available"] else (math.nan, math.nan)
     if not growth["available"]:
-        o_verdict = (
-            f"undecided: not enough widths to fit log Sigma(n) against n: {growth['reason']}"
-        )
+        o_verdict = f"undecided: too few widths to fit log Sigma(n) against n: {growth['reason']}"
     elif high < _LN2:
         o_verdict = (
             f"supported: log Sigma(n) grows at {growth['slope']:.3f} per unit n "
