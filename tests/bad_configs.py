@@ -85,7 +85,7 @@ BAD_CONFIGS = [
     ),
     (
         "tau-string",
-        {"near_constant": {"tolerances": ["1e-3"]}},
+        {"near_constant": {"tolerances": ["abc"]}},
         "'near_constant.tolerances[0]'",
         OPEN_UNIT,
     ),

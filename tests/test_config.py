@@ -70,3 +70,30 @@ def test_scheme_entries_take_options_and_labels():
         configured_schemes(["iid_bias", {"iid_bias": {"bias_std": 2}}])
     config = check_config(dict(DEFAULT, schemes=[{"iid_bias": {"bias_std": 2}}]), SCHEMA)
     assert config["schemes"] == [{"iid_bias": {"bias_std": 2}}]
+
+
+def test_float_literals_read_by_yaml_as_strings_become_numbers():
+    text = (
+        "near_constant: {tolerances: [1e-3, 1e-5]}\nschemes: [iid, {iid_bias: {bias_std: 5e-1}}]\n"
+    )
+    overrides = yaml.safe_load(text)
+    assert overrides["near_constant"]["tolerances"] == ["1e-3", "1e-5"]  # YAML 1.1
+    config = check_config(dict(DEFAULT, **overrides), SCHEMA)
+    assert config["near_constant"]["tolerances"] == [1e-3, 1e-5]
+    assert all(type(tau) is float for tau in config["near_constant"]["tolerances"])
+    assert config["schemes"][1] == {"iid_bias": {"bias_std": 0.5}}
+    assert overrides["near_constant"]["tolerances"] == ["1e-3", "1e-5"]  # input untouched
+
+
+@pytest.mark.parametrize("text", ["abc", "nan", "inf", "1e-3x", "1_0e-3", " 1e-3"])
+def test_strings_that_are_not_finite_float_literals_are_refused_naming_the_key(text):
+    with pytest.raises(ConfigError) as error:
+        check_config(dict(DEFAULT, near_constant={"tolerances": [1e-3, text]}), SCHEMA)
+    message = str(error.value)
+    assert "'near_constant.tolerances[1]'" in message and "a string" in message, message
+
+
+def test_strings_stay_strings_where_the_schema_allows_a_string():
+    plugin = {"path": "draw.py", "function": "draw", "options": {"scale": "1e-3"}}
+    config = check_config(dict(DEFAULT, schemes=[{"plugin": plugin}]), SCHEMA)
+    assert config["schemes"][0]["plugin"]["options"] == {"scale": "1e-3"}

@@ -3,7 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import binomial_tolerance, run
+from shard_helpers import run
+from stats_helpers import binomial_tolerance
 
 from reludeath.grid.constancy import (
     NEAR_CONSTANT_COLUMNS,

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SIGMAS
+from stats_helpers import SIGMAS
 
 from reludeath.bounds import lower_bound
 from reludeath.deep.claims import deep_born_dead, half_life, p_to_l

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 import pytest
-from conftest import SIGMAS, binomial_tolerance
+from stats_helpers import SIGMAS, binomial_tolerance
 
 from reludeath.dynamics import lms
 

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import SIGMAS
+from stats_helpers import SIGMAS
 
 from reludeath.dynamics import experiments, momentum
 

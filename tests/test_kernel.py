@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from conftest import run
 from reference import reference_network
+from shard_helpers import run
 
 from reludeath import ShardSpec, get_scheme, kernel, simulate_shard
 from reludeath.simulate import constant_from_dead_layers, draw_network

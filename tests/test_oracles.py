@@ -3,7 +3,8 @@ binomial tolerance and a fixed seed."""
 
 import numpy as np
 import pytest
-from conftest import SIGMAS, binomial_tolerance, run
+from shard_helpers import run
+from stats_helpers import SIGMAS, binomial_tolerance
 
 from reludeath import lower_bound, upper_bound_zero_bias
 from reludeath.stats import wilson_interval

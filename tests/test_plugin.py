@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from conftest import binomial_tolerance, run
 from scipy import stats
+from shard_helpers import run
+from stats_helpers import binomial_tolerance
 
 from reludeath import ShardSpec, lower_bound
 from reludeath.config import ConfigError, check_config

@@ -5,8 +5,9 @@ import math
 
 import numpy as np
 import pytest
-from conftest import SIGMAS, binomial_tolerance, run
 from scipy import stats
+from shard_helpers import run
+from stats_helpers import SIGMAS, binomial_tolerance
 
 from reludeath import ShardSpec, lower_bound
 from reludeath.schemes import (

@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 import pytest
-from conftest import SIGMAS
 from scipy import stats
+from stats_helpers import SIGMAS
 
 from reludeath import normals
 from reludeath.schemes import get_scheme, haar_orthogonal

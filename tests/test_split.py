@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SIGMAS
 from scipy import integrate
+from stats_helpers import SIGMAS
 
 from reludeath import ShardSpec, simulate_shard
 from reludeath.bounds import lower_bound

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import binomial_tolerance
+from stats_helpers import binomial_tolerance
 
 from reludeath import kernel, lower_bound
 from reludeath.simulate import ShardSpec, simulate_shard

@@ -3,7 +3,7 @@ fraction 2^-n), R1c, and R2's lower bound."""
 
 import numpy as np
 import pytest
-from conftest import binomial_tolerance
+from stats_helpers import binomial_tolerance
 
 from reludeath import lower_bound
 from reludeath.variants.residual import (

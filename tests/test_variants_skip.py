@@ -3,7 +3,7 @@ U2 (living fraction l(n, 2L)), U3 (P >= l(n, 2L))."""
 
 import numpy as np
 import pytest
-from conftest import binomial_tolerance
+from stats_helpers import binomial_tolerance
 
 from reludeath import lower_bound
 from reludeath.variants.skip import SKIP_COLUMNS, check_join, simulate_unet, skip_row

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
+import re
 from typing import Any
 
 import jsonschema
@@ -38,10 +40,13 @@ class ConfigError(ValueError):
 def check_config(config: Any, schema: dict) -> dict:
     """Return `config` with the schema's defaults filled in, or raise ConfigError.
 
-    Integral floats given for integer keys (``depth: 256.0``) become ints.
+    Integral floats given for integer keys (``depth: 256.0``) become ints, and strings that
+    are float literals given where the schema wants a number (``1e-3``, which YAML 1.1 reads as
+    a string) become floats (`numbers_from_strings`).
     """
     if not isinstance(config, dict):
         raise ConfigError(f"the configuration must be a mapping of keys, got {_show(config)}")
+    config = numbers_from_strings(config, schema)
     validator = jsonschema.Draft7Validator(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.path])
     if errors:
@@ -64,6 +69,54 @@ def typed_leaves(value: Any) -> Any:
         except yaml.YAMLError:
             return value
     return value
+
+
+_FLOAT_LITERAL = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def numbers_from_strings(value: Any, schema: dict) -> Any:
+    """`value` with every string that is a finite float literal (``1e-3``, ``-2.5E+4``) made a
+    float where `schema` wants a number and does not allow a string, at any depth (object
+    properties, additionalProperties, array items, the one oneOf/anyOf branch that fits the
+    value). YAML 1.1, which Snakemake and PyYAML read, takes ``1e-3`` for a string (its floats
+    need a dot: ``1.0e-3``). Anything else is returned as it is, for the schema to judge."""
+    branches = schema.get("oneOf", schema.get("anyOf"))
+    if branches is not None:
+        branch = _branch_for(value, branches)
+        return value if branch is None else numbers_from_strings(value, branch)
+    if isinstance(value, str):
+        kinds = _types(schema)
+        if "number" in kinds and "string" not in kinds and _FLOAT_LITERAL.fullmatch(value):
+            number = float(value)
+            return number if math.isfinite(number) else value
+        return value
+    if isinstance(value, dict):
+        known = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        extra = extra if isinstance(extra, dict) else {}
+        return {
+            key: numbers_from_strings(item, known.get(key, extra)) for key, item in value.items()
+        }
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [numbers_from_strings(item, schema["items"]) for item in value]
+    return value
+
+
+def _types(schema: dict) -> list[str]:
+    kinds = schema.get("type", [])
+    return [kinds] if isinstance(kinds, str) else list(kinds)
+
+
+def _branch_for(value: Any, branches: list[dict]) -> dict | None:
+    """The one branch of a oneOf/anyOf whose type fits `value` (for a string: a string branch,
+    else a number branch, which may take it as a float literal), or None."""
+    wanted = ["string", "number"] if isinstance(value, str) else []
+    wanted = wanted or [k for k, kind in _JSON_TYPES.items() if isinstance(value, kind)]
+    for kind in wanted:
+        fitting = [branch for branch in branches if kind in _types(branch)]
+        if fitting:
+            return fitting[0] if len(fitting) == 1 else None
+    return None
 
 
 def describe(schema: dict, plural: bool = False) -> str:

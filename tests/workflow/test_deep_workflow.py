@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import TINY, make_project, snakemake
+from stats_helpers import SIGMAS
+from workflow_helpers import TINY, make_project, snakemake
 
 from reludeath.deep.identity import SPLIT_COLUMNS
 from reludeath.deep.path import PATH_COLUMNS
 from reludeath.deep.tables import M_STEP_COLUMNS, NETWORK_COLUMNS
 from reludeath.stats import wilson_interval
-
-SIGMAS = 5.0  # tests/conftest.py: binomial standard errors of every statistical test
 
 DEEP = {
     **TINY,

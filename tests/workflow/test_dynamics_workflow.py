@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import TINY, make_project, snakemake
+from workflow_helpers import TINY, make_project, snakemake
 
 from reludeath.claims import CLAIM_COLUMNS
 from reludeath.dynamics.registry import FIGURES

@@ -2,7 +2,7 @@
 work the change affects (rerun triggers: mtime, params, input, code; profiles/default)."""
 
 import pytest
-from conftest import (
+from workflow_helpers import (
     ANALYSIS_RULES,
     PLOT_RULES,
     TINY,

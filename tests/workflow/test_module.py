@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from conftest import ROOT, TINY, snakemake
+from workflow_helpers import ROOT, TINY, snakemake
 
 pytestmark = pytest.mark.slow
 

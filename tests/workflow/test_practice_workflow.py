@@ -7,7 +7,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import ROOT, TINY, copy_run, make_project, planned_jobs, snakemake
+from workflow_helpers import ROOT, TINY, copy_run, make_project, planned_jobs, snakemake
 
 PLUGIN = {
     "path": "inits/truncated_normal.py",

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 import yaml
 from bad_configs import BAD_CONFIGS, apply
-from conftest import ROOT, SNAKEMAKE, TINY, assert_same_results, copy_run, make_project, snakemake
+from workflow_helpers import (
+    ROOT,
+    SNAKEMAKE,
+    TINY,
+    assert_same_results,
+    copy_run,
+    make_project,
+    snakemake,
+)
 
 from reludeath.io import read_shard
 

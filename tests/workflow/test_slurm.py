@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 import slurm_cluster
 import yaml
-from conftest import ANALYSIS_RULES, PLOT_RULES, TINY, assert_same_results, make_project
+from workflow_helpers import ANALYSIS_RULES, PLOT_RULES, TINY, assert_same_results, make_project
 
 pytestmark = [pytest.mark.slurm, pytest.mark.slow]
 

@@ -4,7 +4,7 @@ and incremental reruns of one variant."""
 import pandas as pd
 import pytest
 import yaml
-from conftest import TINY, make_project, planned_jobs, snakemake
+from workflow_helpers import TINY, make_project, planned_jobs, snakemake
 
 from reludeath.claims import CLAIM_COLUMNS
 from reludeath.variants.tables import COLUMNS

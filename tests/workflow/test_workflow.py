@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import TINY, make_project, snakemake
+from workflow_helpers import TINY, make_project, snakemake
 
 from reludeath import lower_bound, path_width
 from reludeath.io import read_metadata

@@ -50,10 +50,27 @@ def ratio_bound(sigma: np.ndarray, n: np.ndarray, data_points: int) -> np.ndarra
         return np.where(r < 1, 1 / (1 - r), np.inf)
 
 
-def _linear_fit(x: np.ndarray, y: np.ndarray) -> dict:
+_LINEAR_PARAMETERS = 2
+
+
+def _linear_fit(x: np.ndarray, y: np.ndarray, unit: str = "point") -> dict:
+    """Least squares y = intercept + slope x, the slope's 95% t interval on len(x) - 2 dof.
+    With fewer than 3 points (2 parameters + 1 residual dof) no interval exists: the fit
+    is reported unavailable, with the reason, instead of NaN."""
+    if len(x) < _LINEAR_PARAMETERS + 1:
+        return {
+            "available": False,
+            "points": len(x),
+            "reason": (
+                f"{len(x)} {unit}{'s' if len(x) != 1 else ''}; a straight line needs at least "
+                f"{_LINEAR_PARAMETERS + 1} ({_LINEAR_PARAMETERS} parameters and one residual "
+                "degree of freedom for its error)"
+            ),
+        }
     result = stats.linregress(x, y)
-    dof = len(x) - 2
+    dof = len(x) - _LINEAR_PARAMETERS
     return {
+        "available": True,
         "slope": float(result.slope),
         "slope_ci95": _interval(result.slope, result.stderr, dof),
         "intercept": float(result.intercept),
@@ -100,10 +117,15 @@ def assumption_report(variance: pd.DataFrame, data_points: int, depth: int) -> d
     sigma = sigma_of_n(variance)
     sigma["sigma_over_2n"] = sigma["sigma"] / np.exp2(sigma["n"])
     sigma["r"] = _r(sigma["sigma"], sigma["n"], data_points)
-    growth = _linear_fit(sigma["n"].to_numpy(float), np.log(sigma["sigma"].to_numpy()))
+    positive = sigma[sigma["sigma"] > 0]
+    growth = _linear_fit(
+        positive["n"].to_numpy(float), np.log(positive["sigma"].to_numpy()), "width"
+    )
     decay = _decay_in_k(variance)
-    low, high = growth["slope_ci95"]
-    if high < _LN2:
+    low, high = growth["slope_ci95"] if growth["available"] else (math.nan, math.nan)
+    if not growth["available"]:
+        o_verdict = f"undecided: too few widths to fit log Sigma(n) against n: {growth['reason']}"
+    elif high < _LN2:
         o_verdict = (
             f"supported: log Sigma(n) grows at {growth['slope']:.3f} per unit n "
             f"(95% CI {low:.3f} to {high:.3f}), below ln 2 = {_LN2:.3f}, so Sigma(n)/2^n "
@@ -144,7 +166,7 @@ def assumption_report(variance: pd.DataFrame, data_points: int, depth: int) -> d
             )
     vacuous = bool((sigma["r"] >= 1).all())
     structural = _structural_bound(variance)
-    return {
+    report = {
         "data_points": data_points,
         "depth": depth,
         "sigma": sigma.to_dict(orient="records"),
@@ -168,6 +190,7 @@ def assumption_report(variance: pd.DataFrame, data_points: int, depth: int) -> d
             ),
         },
     }
+    return _finite(report)
 
 
 def _structural_bound(variance: pd.DataFrame) -> dict:
