@@ -4,11 +4,12 @@ The layer product z = W h (+ b) of a width-n network is n*n multiply-adds per po
 sizes a BLAS call per layer is slow (its set-up costs more than the product), and compiled loops
 leave vector width, unrolling and register use to the compiler's cost model, which here spills
 most registers. So each pass is written directly as IR with explicit vectors of V points (16
-float32 or 8 float64: one AVX-512 register; narrower machines split them): the input rows x_j of
-V points are loaded once into registers, every weight w_ij is broadcast from memory into the
-multiply-add that uses it, output rows are computed in blocks of at most 8 (4 for the activate
-passes) with two interleaved multiply-add chains each, and the ReLU, the survival flags,
-the shifted moments and the counts behind ``split`` are computed in the same pass. The last,
+float32 or 8 float64: one AVX-512 register; narrower machines split them): output rows are
+computed in blocks of at most 6 (4 for the activate passes) with two interleaved multiply-add
+chains each, emitted input by input across the block (x_j of V points is loaded once for the
+block's rows, every weight w_ij is broadcast from memory into the multiply-add that uses it),
+and the ReLU, the survival flags, the shifted moments and the counts behind ``split`` are
+computed in the same pass. The last,
 partial vector of points runs the same code with masked loads and stores. Arithmetic is exact
 IEEE in the order written (no reassociation), but the final sum of each accumulator's lanes.
 
@@ -44,7 +45,11 @@ from dataclasses import dataclass
 
 from reludeath.kernel.contract import PASS_ARGUMENTS, SUMS, pass_symbol, shifted_at
 
-MAX_BLOCK = 8  # output rows per pass over the points
+# Output rows per pass over the points. Each row keeps two multiply-add chains and its sums
+# and count in registers across the loop over points: 6 rows fit AVX-512's 32 registers, 8 spill
+# (bench/kernel.py efficiency, idle, one process: n = 8 / 15 / 32 / 64: 0.66 / 0.64 / 0.65 /
+# 0.68 in blocks of 8, 0.73 / 0.71 / 0.75 / 0.77 in blocks of 6, 0.69 / 0.70 / 0.76 / 0.76 in 5).
+MAX_BLOCK = 6
 # Rows of the activate passes, which share no inputs: smaller blocks keep their accumulators in
 # registers (n = 15, one core: 1.5 us a layer in blocks of 4, 2.4-2.6 in blocks of 8).
 MAX_AFFINE_BLOCK = 4
