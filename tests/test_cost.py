@@ -5,7 +5,16 @@ import math
 
 import pytest
 
-from reludeath.cost import Cost, Rates, measured_cost, read_benchmark, run_cost, shard_cost
+from reludeath.cost import (
+    Cost,
+    Rates,
+    measured_cost,
+    read_benchmark,
+    run_cost,
+    shard_cost,
+    shard_cpu,
+)
+from reludeath.io import cpu_record, read_cpu_record
 from reludeath.plan import PlannedShard, planned_shards, replicates, shard_depths
 
 HEADER = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
@@ -87,6 +96,29 @@ def test_measured_cost_reads_cpu_time_of_complete_keys(tmp_path):
     assert read_benchmark(tmp_path / shards[0].benchmark) == 1.5
     # n = 3 has no benchmark file: left out rather than counted as free.
     assert measured_cost(shards, tmp_path) == {("iid", 2, 8): 3.75}
+
+
+def test_measured_cost_prefers_the_jobs_own_cpu_record(tmp_path):
+    shards = [PlannedShard("iid", (), "iid", 2, 8, rep, 4 * rep, 4) for rep in range(2)]
+    for shard in shards:  # Snakemake's polled figure, short of the truth
+        path = tmp_path / shard.benchmark
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(HEADER + "3.0\t0:00:03\t1\t1\t1\t1\t0\t0\t50\t0.5\n")
+    log = tmp_path / shards[0].log
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("INFO simulating ...\nINFO process cpu_s=0.731\n")
+    assert shard_cpu(shards[0], tmp_path) == 0.731
+    assert shard_cpu(shards[1], tmp_path) == 0.5  # no log: the benchmark's figure
+    assert measured_cost(shards, tmp_path) == {("iid", 2, 8): pytest.approx(1.231)}
+
+
+def test_cpu_record_round_trips(tmp_path):
+    path = tmp_path / "job.log"
+    assert read_cpu_record(path) is None
+    path.write_text("no record here\n")
+    assert read_cpu_record(path) is None
+    path.write_text(f"x\n{cpu_record()}\n")
+    assert 0 < read_cpu_record(path) < 1e6
 
 
 def test_read_benchmark_refuses_other_files(tmp_path):

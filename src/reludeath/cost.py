@@ -9,8 +9,9 @@ parameters and data (everything spent outside the kernel call to make its inputs
 that of its rows in the shard's table and Parquet file, all three measured at the shard's own
 (scheme, n, k, M) on a sample of its networks (bench/scaling.py), and c_job the fixed cost of
 a job (interpreter, imports, Snakemake's script wrapper). The run's prediction is the sum over
-its shards (reludeath.plan); the measured figure is the sum of Snakemake's per-job `cpu_time`
-(user + system seconds) over the shards' benchmark files.
+its shards (reludeath.plan); the measured figure is the sum over the shards of the CPU seconds
+each job logged last (user + system of its process, ``io.cpu_record``), or, for logs without
+that record, of Snakemake's per-job `cpu_time` (polled every 0.5 s, so 0-0.5 s short a job).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from reludeath.io import read_cpu_record
 from reludeath.plan import PlannedShard
 
 Key = tuple[str, int, int]  # (label, n, k): what a shard's rates depend on, with M
@@ -95,15 +97,26 @@ def read_benchmark(path: str | Path) -> float:
     return sum(values) / len(values)
 
 
+def shard_cpu(shard: PlannedShard, root: str | Path = ".") -> float | None:
+    """CPU-seconds of a shard's job: the record its script logged last (``io.cpu_record``, the
+    process's own CPU time, exact), else Snakemake's benchmark ``cpu_time`` (psutil polled every
+    0.5 s, so it misses the CPU after the last poll: 0-0.5 s a job), else None."""
+    logged = read_cpu_record(Path(root) / shard.log)
+    if logged is not None:
+        return logged
+    path = Path(root) / shard.benchmark
+    return read_benchmark(path) if path.exists() else None
+
+
 def measured_cost(shards: Iterable[PlannedShard], root: str | Path = ".") -> dict[Key, float]:
-    """{(label, n, k): CPU-seconds measured by Snakemake}, for the keys whose every shard has
-    a benchmark file under `root`."""
+    """{(label, n, k): CPU-seconds measured (``shard_cpu``)}, for the keys whose every shard
+    has a measurement under `root`."""
     found: dict[Key, float] = {}
     missing: set[Key] = set()
     for shard in shards:
-        path = Path(root) / shard.benchmark
-        if path.exists():
-            found[key(shard)] = found.get(key(shard), 0.0) + read_benchmark(path)
-        else:
+        seconds = shard_cpu(shard, root)
+        if seconds is None:
             missing.add(key(shard))
+        else:
+            found[key(shard)] = found.get(key(shard), 0.0) + seconds
     return {k: v for k, v in found.items() if k not in missing}

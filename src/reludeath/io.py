@@ -139,3 +139,25 @@ def write_json(data: dict, path: str | os.PathLike) -> None:
     """Write JSON atomically, indented and with sorted keys (stable diffs)."""
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(data, indent=2, sort_keys=True, allow_nan=False) + "\n")
+
+
+# A job's own CPU time, the last line its script logs: "process cpu_s=<seconds>".
+_CPU_RECORD = "process cpu_s="
+
+
+def cpu_record() -> str:
+    """The line a job logs last: its process's CPU seconds so far (user + system, all threads,
+    imports included), which Snakemake's benchmark samples only every 0.5 s."""
+    import time
+
+    return f"{_CPU_RECORD}{time.process_time():.3f}"
+
+
+def read_cpu_record(path: str | os.PathLike) -> float | None:
+    """The CPU seconds a job logged with ``cpu_record``, or None (no log, or no record)."""
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError:
+        return None
+    found = [line.split(_CPU_RECORD, 1)[1] for line in lines if _CPU_RECORD in line]
+    return float(found[-1]) if found else None

@@ -17,6 +17,8 @@ from reludeath.schemes import configured_schemes
 
 # Snakemake's per-job benchmark of a shard (columns s, ..., cpu_time), by shard.
 SHARD_BENCHMARK = "results/benchmarks/simulate_shard/{label}/n{n}/k{k}/rep{rep}.tsv"
+# A shard job's log; its last line records the job's own CPU seconds (io.cpu_record).
+SHARD_LOG = "results/logs/simulate_shard/{label}/n{n}/k{k}/rep{rep}.log"
 PATH_SCHEME = "iid"  # the path experiment's networks
 
 
@@ -32,6 +34,11 @@ class PlannedShard:
     replicate: int
     first_network: int
     networks: int
+
+    @property
+    def log(self) -> str:
+        """The path of this shard job's log."""
+        return SHARD_LOG.format(label=self.label, n=self.width, k=self.depth, rep=self.replicate)
 
     @property
     def benchmark(self) -> str:

@@ -7,7 +7,7 @@ from snakemake.utils import min_version
 
 from reludeath.config import ConfigError, check_config, typed_leaves
 from reludeath.grid.figures import TABLES as GRID_TABLES, enabled_figures
-from reludeath.plan import SHARD_BENCHMARK, replicates
+from reludeath.plan import SHARD_BENCHMARK, SHARD_LOG, replicates
 from reludeath.plan import shard_depths as planned_depths
 from reludeath.report_layout import report_entry
 from reludeath.schemes import configured_schemes, scheme_traits

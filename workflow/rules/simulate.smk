@@ -5,7 +5,7 @@ rule simulate_shard:
     output:
         "results/shards/{label}/n{n}/k{k}/rep{rep}.parquet",
     log:
-        "results/logs/simulate_shard/{label}/n{n}/k{k}/rep{rep}.log",
+        SHARD_LOG,
     benchmark:
         SHARD_BENCHMARK
     group:

@@ -7,7 +7,7 @@ limit_threads(snakemake.threads)
 import logging
 
 from reludeath import ShardSpec, __version__, simulate_shard
-from reludeath.io import log_to, write_table
+from reludeath.io import cpu_record, log_to, write_table
 
 log_to(snakemake.log[0])
 
@@ -36,3 +36,4 @@ write_table(
     },
 )
 logging.info("wrote %d rows to %s", table.num_rows, snakemake.output[0])
+logging.info(cpu_record())
