@@ -118,8 +118,8 @@ def measure_rates(shard: PlannedShard, config: dict, sample: int, scratch: Path)
     count, depth = spec.networks, spec.depth
     outs = kernel.allocate_outputs(count, depth)
     networks = np.arange(spec.first_network, spec.first_network + count)
-    one = draw_networks(spec, scheme, networks[:1], dtype)  # compile, or load from the cache
-    kernel.run_networks(*one, settings, outs.rows(0, 1), threads=1)
+    first = draw_networks(spec, scheme, networks[:1], dtype)  # compile, or load from the cache
+    kernel.run_networks(*first, settings, outs.rows(0, 1), threads=1)
     start = time.process_time()  # drawn as simulate_shard draws a chunk, one thread
     x, w, b = draw_networks(spec, scheme, networks, dtype)
     draw_s = time.process_time() - start

@@ -446,10 +446,6 @@ class Streams:
         """Network `index`'s stream (its row: drawing from it advances the batch's row)."""
         return Stream(self.live_states()[index])
 
-    def parts(self, count: int) -> list[Streams]:
-        """The batch cut into `count` contiguous parts (views), for threads."""
-        return [Streams(rows) for rows in np.array_split(self.live_states(), count) if len(rows)]
-
     def generators(self) -> list[np.random.Generator]:
         """Each stream handed over to a numpy Generator (``Stream.generator``)."""
         out = [self[t].generator() for t in range(len(self))]

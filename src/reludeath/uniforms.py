@@ -68,14 +68,15 @@ def integers(source: pcg.Source, high: int, shape: int | tuple[int, ...]) -> np.
     lead = pcg.batch_shape(source)
     if high == 1:  # numpy draws nothing for a range of one number
         return np.zeros(lead + shape, np.int64)
-    batch = source if isinstance(source, pcg.Streams) else None
-    states = (batch.live_states() if batch else source.live_state()[None]).copy()
+    # The states, advanced in place by the draw (a stream's as a batch of one), and a copy of
+    # where they started, for numpy to redraw a stream that rejected a half.
+    live = source.live_states() if isinstance(source, pcg.Streams) else source.live_state()[None]
+    states = live.copy()
     words = source.words((count + 1) // 2).reshape(len(states), -1)
     halves = words.view(np.uint32)[:, :count].astype(np.uint64)  # little-endian: low first
     products = halves * np.uint64(high)
     threshold = (2**32 - high) % high
     out = (products >> np.uint64(32)).astype(np.int64)
-    live = batch.live_states() if batch else source.live_state()[None]
     # numpy keeps the last word's high half for its next draw after an odd count of halves.
     buffered = np.full(len(states), count % 2 == 1)
     for row in np.flatnonzero((products & np.uint64(0xFFFFFFFF) < threshold).any(axis=1)):
