@@ -22,6 +22,7 @@ include: "workflow/rules/dynamics_setup.smk"
 include: "workflow/rules/dynamics.smk"
 include: "workflow/rules/claims.smk"
 include: "workflow/rules/summary.smk"
+include: "workflow/rules/resolved.smk"
 
 
 rule all:
@@ -36,4 +37,5 @@ rule all:
         "results/summary.html",
         "results/summary.md",
         "results/claims.md",
+        "results/config.resolved.yaml",
         FAMILY_TARGETS,

@@ -19,7 +19,7 @@ BAD_CONFIGS = [
         "deep-width-65",
         {"deep": {"widths": [16, 65]}},
         "'deep.widths[1]'",
-        "an integer from 2 to 64",
+        "an integer from 1 to 64",
     ),
     ("deep-networks-one", {"deep": {"networks": 1}}, "'deep.networks'", "an integer >= 2"),
     ("deep-replicates-low", {"deep": {"replicates": 10}}, "'deep.replicates'", "an integer >= 100"),

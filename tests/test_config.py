@@ -6,20 +6,105 @@ import pytest
 import yaml
 from bad_configs import BAD_CONFIGS, apply
 
-from reludeath.config import ConfigError, check_config, describe
+from reludeath.config import DERIVED, ConfigError, check_config, derived_keys, describe
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
 DEFAULT = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+DEEP_REACH = list(range(16, 35))
 
 
-def test_default_config_passes_unchanged():
-    assert check_config(DEFAULT, SCHEMA) == DEFAULT
+def _leaves(value, prefix=()):
+    """{key path: value} of every leaf of a nested mapping (lists are leaves)."""
+    if isinstance(value, dict):
+        return {
+            k: v for name, item in value.items() for k, v in _leaves(item, (*prefix, name)).items()
+        }
+    return {prefix: value}
+
+
+def test_default_config_holds_the_schema_defaults_and_no_derived_key():
+    """config/config.yaml spells out the schema's fixed defaults, every one of them, and leaves
+    the derived keys out, so that they follow the user's other keys."""
+    written = _leaves(DEFAULT)
+    assert not set(DERIVED) & set(written)
+    assert derived_keys(DEFAULT) == [".".join(key) for key in DERIVED]
+    defaults = _leaves(check_config({"seed": DEFAULT["seed"]}, SCHEMA))
+    assert {k: v for k, v in defaults.items() if k not in DERIVED} == written
+
+
+def test_default_config_resolves_to_the_paper_study():
+    config = check_config(DEFAULT, SCHEMA)
+    assert config["deep"]["widths"] == DEEP_REACH
+    assert config["path"]["depth"] == config["depth"] == 256
+    assert {k: v for k, v in _leaves(config).items() if k not in DERIVED} == _leaves(DEFAULT)
+
+
+def test_derived_keys_have_no_schema_default():
+    for path in DERIVED:
+        node = SCHEMA
+        for part in path:
+            node = node["properties"][part]
+        assert "default" not in node and "Derived when left out" in node["description"], path
+
+
+def test_deep_widths_are_the_widths_the_grid_lacks():
+    short = check_config(dict(DEFAULT, widths=list(range(1, 11))), SCHEMA)["deep"]["widths"]
+    assert short == [11, 12, 13, 14, *DEEP_REACH]  # 11..14: the path at k = 256, p = 0.1..0.9
+    assert (
+        check_config(dict(DEFAULT, widths=list(range(1, 17))), SCHEMA)["deep"]["widths"]
+        == (DEEP_REACH[1:])
+    )
+    assert check_config(dict(DEFAULT, widths=[20, 24]), SCHEMA)["deep"]["widths"] == sorted(
+        {*range(7, 15), *DEEP_REACH} - {20, 24}  # 7..14: the path at k = 256, p = 0.1..0.9
+    )
+    assert check_config(dict(DEFAULT, widths=list(range(1, 41))), SCHEMA)["deep"]["widths"] == []
+    # without iid in the grid, the grid simulates no iid network the deep family could use
+    no_iid = check_config(dict(DEFAULT, schemes=["rai"], widths=[16]), SCHEMA)
+    assert 16 in no_iid["deep"]["widths"]
+
+
+def test_a_deep_widths_list_the_user_writes_keeps_its_meaning():
+    given = [*DEEP_REACH, 40]
+    config = check_config(dict(DEFAULT, deep={**DEFAULT["deep"], "widths": given}), SCHEMA)
+    assert config["deep"]["widths"] == given
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"deep": {"widths": [15, *DEEP_REACH]}}, "[15] are grid widths"),
+        (
+            {"widths": list(range(1, 11)), "deep": {"widths": DEEP_REACH}},
+            "[11, 12, 13, 14] are path",
+        ),
+        ({"path": {"p": [0.5, 1 - 1e-12]}}, "'path.p' is [0.5, 0.999999999999]"),
+        ({"deep": {"depths": [5 * 10**18]}}, "deep.depths ([5000000000000000000])"),
+    ],
+    ids=["overlap", "missing-path-widths", "path-above-64", "deep-path-above-64"],
+)
+def test_cross_key_rules_name_key_value_and_what_is_allowed(overrides, message):
+    with pytest.raises(ConfigError, match=r"invalid configuration \(\d problems?\)") as error:
+        check_config(apply(DEFAULT, overrides), SCHEMA)
+    assert message in str(error.value) and "allowed:" in str(error.value), str(error.value)
+
+
+def test_cross_key_rules_are_off_with_the_family():
+    config = check_config(
+        apply(DEFAULT, {"deep": {"enabled": False, "depths": [5 * 10**18]}}), SCHEMA
+    )
+    assert config["deep"]["enabled"] is False
+
+
+def test_path_depth_follows_depth_unless_set():
+    assert check_config(dict(DEFAULT, depth=32), SCHEMA)["path"]["depth"] == 32
+    config = check_config(dict(DEFAULT, depth=32, path={"p": [0.5], "depth": 64}), SCHEMA)
+    assert config["path"]["depth"] == 64
 
 
 def test_defaults_fill_missing_keys_recursively():
     config = check_config({"seed": 1, "path": {"p": [0.5]}, "depth": 12.0}, SCHEMA)
-    assert config["path"] == {"p": [0.5], "depth": 256}
+    assert config["path"] == {"p": [0.5], "depth": 12}
     assert config["figures"] == {"formats": ["png"], "dpi": 150}
     assert config["depth"] == 12 and isinstance(config["depth"], int)
     assert config["widths"] == list(range(1, 16))

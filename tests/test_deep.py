@@ -13,7 +13,7 @@ from reludeath.deep.claims import deep_born_dead, half_life, p_to_l
 from reludeath.deep.identity import Identity
 from reludeath.deep.networks import on_one_ray, simulate_splits, split_record
 from reludeath.deep.path import log10_lower_bound, path_table, path_widths
-from reludeath.deep.plan import Run, bundles, check_widths, deep_runs
+from reludeath.deep.plan import Run, bundles, deep_runs
 from reludeath.deep.settle import (
     Followed,
     draw_grid_network,
@@ -177,12 +177,8 @@ DEEP = {
 }
 
 
-def test_check_widths_names_the_key():
-    check_widths(DEEP, range(1, 16), [0.1, 0.5, 0.9])
-    with pytest.raises(ValueError, match=r"deep.widths .*n = \[33\]"):
-        check_widths(DEEP, range(1, 16), [0.1, 0.5, 0.85])
-    with pytest.raises(ValueError, match="above every grid width"):
-        check_widths(DEEP, range(1, 17), [0.5])
+def test_deep_runs_and_their_bundles():
+    """(The widths themselves are checked with the config: tests/test_config.py.)"""
     wide, sweep = deep_runs(DEEP, 1024)
     assert [r.depth for r in wide[:2]] == [384, 408]
     assert [(r.n, r.data_points, r.networks) for r in sweep] == [(4, 1, 8), (4, 64, 8)]

@@ -1,7 +1,10 @@
-"""Check a workflow configuration against its JSON schema, with messages a user can act on.
+"""Check a workflow configuration, with messages a user can act on.
 
-Every problem names the key (dotted, with list indices) and what the key allows, all problems
-are reported at once, and schema defaults are filled in. Snakemake-free, so it is tested alone.
+Three steps, one error: the JSON schema (types, ranges, names), then the defaults (fixed ones
+from the schema, derived ones from other keys: `DERIVED`), then the rules that span keys or
+sections (`RULES`, and the rules a caller adds). Every problem names the key (dotted, with list
+indices), its value and what the key allows; all problems are reported at once. Snakemake-free,
+so it is tested alone.
 """
 
 from __future__ import annotations
@@ -10,10 +13,14 @@ import copy
 import difflib
 import math
 import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
 import yaml
+
+from reludeath.bounds import path_width
 
 _NOUNS = {
     "integer": ("an integer", "integers"),
@@ -37,12 +44,34 @@ class ConfigError(ValueError):
     """The configuration breaks the schema; the message lists every problem."""
 
 
-def check_config(config: Any, schema: dict) -> dict:
-    """Return `config` with the schema's defaults filled in, or raise ConfigError.
+@dataclass(frozen=True)
+class Problem:
+    """One broken cross-key rule: the key, its value and what it allows (or, for a library's
+    refusal, its own words, which say what is wrong)."""
 
-    Integral floats given for integer keys (``depth: 256.0``) become ints, and strings that
-    are float literals given where the schema wants a number (``1e-3``, which YAML 1.1 reads as
-    a string) become floats (`numbers_from_strings`).
+    key: str
+    value: Any
+    allowed: str = ""
+    reason: str = ""
+
+    def __str__(self) -> str:
+        text = f"'{self.key}' is {_show(self.value)}"
+        text += f": {self.reason}" if self.reason else ""
+        return text + (f"; allowed: {self.allowed}" if self.allowed else "")
+
+
+# A rule that spans keys: the problems of a checked configuration with its defaults filled in.
+Rule = Callable[[dict], Iterable[Problem]]
+
+
+def check_config(config: Any, schema: dict, rules: Sequence[Rule] = ()) -> dict:
+    """Return `config` with every default filled in, or raise ConfigError listing every problem.
+
+    The schema first; then its defaults and the derived ones (`DERIVED`, for keys the user left
+    out); then the cross-key `RULES` and `rules`. Integral floats given for integer keys
+    (``depth: 256.0``) become ints, and strings that are float literals given where the schema
+    wants a number (``1e-3``, which YAML 1.1 reads as a string) become floats
+    (`numbers_from_strings`).
     """
     if not isinstance(config, dict):
         raise ConfigError(f"the configuration must be a mapping of keys, got {_show(config)}")
@@ -50,10 +79,170 @@ def check_config(config: Any, schema: dict) -> dict:
     validator = jsonschema.Draft7Validator(schema)
     errors = sorted(validator.iter_errors(config), key=lambda e: [str(p) for p in e.path])
     if errors:
-        problems = "\n".join(f"  - {_explain(error)}" for error in errors)
-        count = f"{len(errors)} problem" + ("s" if len(errors) > 1 else "")
-        raise ConfigError(f"invalid configuration ({count}):\n{problems}")
-    return _with_defaults(copy.deepcopy(config), schema)
+        raise ConfigError(_listing([_explain(error) for error in errors]))
+    filled = with_derived_defaults(_with_defaults(copy.deepcopy(config), schema), config)
+    problems = [str(problem) for rule in (*RULES, *rules) for problem in rule(filled)]
+    if problems:
+        raise ConfigError(_listing(problems))
+    return filled
+
+
+def _listing(problems: list[str]) -> str:
+    count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
+    return f"invalid configuration ({count}):\n" + "\n".join(f"  - {p}" for p in problems)
+
+
+def problems_from(error: ValueError, key: str, config: dict) -> list[Problem]:
+    """A library's ValueError about `key` as a Problem. A message that starts with a key below
+    it ('schemes[2].plugin.path: no file ...') names that key and its value."""
+    message = str(error)
+    head, sep, rest = message.partition(": ")
+    if sep and head.startswith(key) and re.fullmatch(r"[A-Za-z_][\w.\[\]]*", head):
+        return [Problem(head, value_at(config, head), reason=rest)]
+    return [Problem(key, value_at(config, key), reason=message)]
+
+
+def value_at(config: dict, key: str) -> Any:
+    """The value of a dotted key with list indices ('schemes[2].plugin.path'), or None."""
+    value: Any = config
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", key):
+        try:
+            value = value[int(index)] if index else value[name]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+# ---- derived defaults: keys whose default follows other keys ----------------------------------
+
+# Widths the deep family adds beyond the paper's grid (its Figure 2 reaches n = 34).
+DEEP_REACH = range(16, 35)
+# The kernel's widest network.
+MAX_WIDTH = 64
+
+
+def grid_iid_widths(config: dict) -> list[int]:
+    """The widths whose iid networks the grid simulates (none when iid is not a grid scheme)."""
+    return sorted(config["widths"]) if "iid" in config["schemes"] else []
+
+
+def path_needs(p: Sequence[float], depths: Iterable[int]) -> list[int]:
+    """Every width ceil(n(k, p)) for p in `p` and k in `depths`, sorted."""
+    return sorted({int(n) for k in depths for n in path_width(int(k), list(p))})
+
+
+def default_deep_widths(config: dict) -> list[int]:
+    """deep.widths left unset: every width the path needs at deep.depths (path.p) and every
+    width of 16..34 that the grid lacks, up to 64."""
+    needed = path_needs(config["path"]["p"], config["deep"]["depths"])
+    wanted = set(needed) | set(DEEP_REACH)
+    return sorted(n for n in wanted - set(grid_iid_widths(config)) if n <= MAX_WIDTH)
+
+
+def default_path_depth(config: dict) -> int:
+    """path.depth left unset: the grid's depth."""
+    return int(config["depth"])
+
+
+# {key path: its default as a function of the (otherwise filled) configuration}, in order.
+DERIVED: dict[tuple[str, ...], Callable[[dict], Any]] = {
+    ("path", "depth"): default_path_depth,
+    ("deep", "widths"): default_deep_widths,
+}
+
+
+def with_derived_defaults(filled: dict, given: dict) -> dict:
+    """`filled` with each DERIVED key that `given` (the user's configuration) leaves out set
+    from the other keys."""
+    for path, derive in DERIVED.items():
+        *parents, name = path
+        source = given
+        for part in parents:
+            source = source.get(part, {}) if isinstance(source, dict) else {}
+        target = filled
+        for part in parents:
+            target = target[part]
+        if name not in source:
+            target[name] = derive(filled)
+    return filled
+
+
+def derived_keys(given: dict) -> list[str]:
+    """The dotted DERIVED keys that `given` leaves out (whose values were derived)."""
+    out = []
+    for path in DERIVED:
+        source = given
+        for part in path:
+            source = source.get(part) if isinstance(source, dict) else None
+        if source is None:
+            out.append(".".join(path))
+    return out
+
+
+# ---- rules that span keys ---------------------------------------------------------------------
+
+
+def path_width_rule(config: dict) -> list[Problem]:
+    """The path experiment's widths, ceil(n(k, p)) for k <= path.depth, are at most 64."""
+    depth = config["path"]["depth"]
+    wide = [p for p in config["path"]["p"] if int(path_width(depth, p)) > MAX_WIDTH]
+    return (
+        [
+            Problem(
+                "path.p",
+                config["path"]["p"],
+                f"probabilities whose path width at path.depth = {depth} is at most {MAX_WIDTH} "
+                f"(p = {', '.join(map(str, wide))} needs n = "
+                f"{', '.join(str(int(path_width(depth, p))) for p in wide)})",
+            )
+        ]
+        if wide
+        else []
+    )
+
+
+def deep_width_rule(config: dict) -> list[Problem]:
+    """With the deep family on: the path's widths at deep.depths are at most 64, and deep.widths
+    holds every one of them the grid lacks and no width the grid has."""
+    deep = config["deep"]
+    if not deep["enabled"]:
+        return []
+    problems = []
+    needed = path_needs(config["path"]["p"], deep["depths"])
+    too_wide = [n for n in needed if n > MAX_WIDTH]
+    if too_wide:
+        problems.append(
+            Problem(
+                "path.p",
+                config["path"]["p"],
+                f"probabilities whose path width at every depth of deep.depths "
+                f"({_show(deep['depths'])}) is at most {MAX_WIDTH}; they need n = "
+                f"{_show(too_wide)} (lower path.p or the largest deep.depths, or set "
+                "deep.enabled: false)",
+            )
+        )
+    grid = set(grid_iid_widths(config))
+    overlap = sorted(set(deep["widths"]) & grid)
+    missing = sorted(set(needed) - grid - set(deep["widths"]) - set(too_wide))
+    if overlap or missing:
+        why = []
+        if overlap:
+            why.append(f"{_show(overlap)} are grid widths, simulated by the grid's iid shards")
+        if missing:
+            why.append(f"{_show(missing)} are path widths (path.p, deep.depths) it lacks")
+        problems.append(
+            Problem(
+                "deep.widths",
+                deep["widths"],
+                "widths the grid's iid networks lack, holding every path width the grid "
+                f"lacks; {' and '.join(why)} (leave deep.widths out to derive it)",
+            )
+        )
+    return problems
+
+
+# The cross-key rules about the configuration's own numbers; callers add the rest.
+RULES: tuple[Rule, ...] = (path_width_rule, deep_width_rule)
 
 
 def typed_leaves(value: Any) -> Any:
@@ -254,3 +443,15 @@ def _with_defaults(config: dict, schema: dict) -> dict:
         elif sub.get("type") == "array" and sub.get("items", {}).get("type") == "integer":
             config[name] = [int(v) for v in value]
     return config
+
+
+def resolved_text(config: dict, derived: Sequence[str]) -> str:
+    """The checked configuration as YAML, headed by the keys whose values were derived and what
+    they resolved to: what "default" meant for this run."""
+    lines = ["# The configuration this run used: every default filled in."]
+    for key in derived:
+        value = config
+        for part in key.split("."):
+            value = value[part]
+        lines.append(f"# derived: {key} = {_show(value)}")
+    return "\n".join(lines) + "\n" + yaml.safe_dump(config, sort_keys=False)

@@ -5,13 +5,12 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version
 
-from reludeath.config import ConfigError, check_config, typed_leaves
-from reludeath.grid.figures import TABLES as GRID_TABLES, enabled_figures
+from reludeath.config import ConfigError, derived_keys, typed_leaves
+from reludeath.grid.figures import FIGURES as GRID_FIGURE_RECORDS, TABLES as GRID_TABLES
 from reludeath.plan import SHARD_BENCHMARK, SHARD_LOG, replicates
-from reludeath.plan import shard_depths as planned_depths
 from reludeath.report_layout import report_entry
-from reludeath.schemes import configured_schemes, scheme_traits
 from reludeath.simulate import SHARD_FORMAT
+from reludeath.workflow_plan import checked_config, plan_workflow
 
 min_version("9.0")
 
@@ -21,8 +20,9 @@ min_version("9.0")
 SCHEMA_FILE = workflow.source_path("../schemas/config.schema.yaml")
 
 
-def checked_config():
-    """The config with defaults filled in; any problem stops the run before a job starts.
+def read_config():
+    """The config with every default filled in, and the keys whose defaults were derived; any
+    problem stops the run before a job starts (reludeath.workflow_plan.checked_config).
 
     Used as a module, `config` is what the consumer passed (`config: config`, or a
     sub-mapping such as `config["reludeath"]`): it is checked and completed the same way.
@@ -32,58 +32,41 @@ def checked_config():
             config[key] = typed_leaves(config[key])
     schema = yaml.safe_load(Path(SCHEMA_FILE).read_text())
     try:
-        return check_config(config, schema)
+        return checked_config(config, schema), derived_keys(config)
     except ConfigError as error:
         raise WorkflowError(f"{error}\nSee config/README.md for every key.") from None
 
 
-config.update(checked_config())
-
-try:
-    # {name: (options, label)}; shards of a scheme live under results/shards/{label}/.
-    SCHEME_CONFIG = configured_schemes(config["schemes"])
-except ValueError as error:
-    raise WorkflowError(f"'schemes': {error}\nSee config/README.md.") from None
+_checked, DERIVED_KEYS = read_config()
+config.update(_checked)
+# Everything the configuration makes the workflow do (reludeath.workflow_plan).
+PLAN = plan_workflow(config)
+SCHEME_CONFIG = PLAN.schemes  # {name: (options, label)}; shards under results/shards/{label}/
 SCHEMES = list(SCHEME_CONFIG)
-SCHEME_LABELS = {name: label for name, (_, label) in SCHEME_CONFIG.items()}
-# {name: {"has_bias", "sign_symmetric"}}: what the grid table needs of each scheme.
-SCHEME_TRAITS = {
-    name: scheme_traits(name, options) for name, (options, _) in SCHEME_CONFIG.items()
-}
-WIDTHS = sorted(config["widths"])
+SCHEME_LABELS = PLAN.labels
+SCHEME_TRAITS = PLAN.traits  # {name: {"has_bias", "sign_symmetric"}}
+WIDTHS = PLAN.widths
 PATH = config["path"]
 FIGURES_CONFIG = config["figures"]
-REPLICATES = len(replicates(config["networks"], config["shard_networks"]))
-
-# Families of experiments beyond the main grid (variants, dynamics) register here from
-# their own .smk files, namely the files the default target needs, their claims tables
-# (columns of reludeath.claims.CLAIM_COLUMNS, collected into results/claims.parquet)
-# and their Markdown sections, appended to results/summary.md in this order.
-FAMILY_TARGETS = []
-CLAIM_TABLES = []
-SUMMARY_SECTIONS = []
-# Claim ids a family judges in place of the main grid (the grid then leaves them out).
-GRID_OMITTED_CLAIMS = []
-
-
-def shard_depths():
-    """{(scheme, n): depth}: each (scheme, n) is simulated once, as deep as the grid and
-    the path experiment need, so no (scheme, n, k) is ever simulated twice."""
-    return planned_depths(SCHEMES, WIDTHS, config["depth"], PATH["p"], PATH["depth"])
+REPLICATES = PLAN.replicates
+# The files of the families beyond the main grid that the default target needs, the claims
+# tables collected into results/claims.parquet (the grid's first) and the Markdown sections
+# appended to results/summary.md, in this order; claim ids a family judges in place of the
+# grid. All decided by the plan, whatever order the rule files are included in.
+FAMILY_TARGETS = PLAN.family_targets
+CLAIM_TABLES = PLAN.claim_tables
+SUMMARY_SECTIONS = PLAN.summary_sections
+GRID_OMITTED_CLAIMS = PLAN.grid_omitted_claims
 
 
 def shard_files():
     """Every shard the configuration needs."""
-    return [
-        f"results/shards/{SCHEME_LABELS.get(scheme, scheme)}/n{n}/k{k}/rep{rep}.parquet"
-        for (scheme, n), k in sorted(shard_depths().items())
-        for rep in range(REPLICATES)
-    ]
+    return PLAN.shard_files
 
 
 def iid_shard_files():
     """The iid shards: every width the grid or the path experiment simulates."""
-    return [name for name in shard_files() if name.startswith("results/shards/iid/")]
+    return PLAN.iid_shard_files
 
 
 def shard_scheme(wildcards):
@@ -102,15 +85,11 @@ def shard_networks(wildcards):
 
 
 def figure_files():
-    return [
-        f"results/figures/{name}.{ext}"
-        for name in GRID_FIGURES
-        for ext in FIGURES_CONFIG["formats"]
-    ]
+    """The main grid's figures: those whose schemes are configured."""
+    return PLAN.figure_files("results/figures", GRID_FIGURES)
 
 
-# The main grid's figures (reludeath.grid.figures): those whose schemes are configured.
-GRID_FIGURES = enabled_figures(SCHEMES)
+GRID_FIGURES = {name: GRID_FIGURE_RECORDS[name] for name in PLAN.grid_figures}
 
 
 def reported(path, name, extension=None):

@@ -1,23 +1,10 @@
 # The path to k = 10^9 through the split identity, and S(n), c(n) against M (issue 19;
 # docs/science.md, "The deep method"). iid networks simulated until their splits stop, one
 # job per (n, M); the grid's widths come from its iid shards. On when deep.enabled.
-from reludeath.deep.claims import CLAIM_IDS as DEEP_CLAIM_IDS
-from reludeath.deep.plan import bundles, check_widths, deep_runs
-
+from reludeath.config import grid_iid_widths
+# Its widths are checked, and derived when left out, with the config (reludeath.config).
 DEEP = config["deep"]
-DEEP_ON = DEEP["enabled"]
-if DEEP_ON:
-    try:
-        check_widths(DEEP, WIDTHS, PATH["p"])
-    except ValueError as error:
-        raise WorkflowError(f"{error}\nSee config/README.md, 'deep'.") from None
-DEEP_WIDE, DEEP_SWEEP = deep_runs(DEEP, config["data_points"])
-DEEP_BUNDLES = bundles(DEEP_WIDE, DEEP_SWEEP)  # {job name: its runs}
-DEEP_FIGURES = [
-    f"results/figures/{name}.{ext}"
-    for name in ("deep_path", "deep_split")
-    for ext in FIGURES_CONFIG["formats"]
-]
+DEEP_BUNDLES = PLAN.deep_bundles  # {job name: its runs}
 DEEP_WIDE_FILES = [
     f"results/deep/runs/{b}" for b in DEEP_BUNDLES if b.startswith("wide_")
 ]
@@ -66,7 +53,7 @@ rule deep_tables:
     conda:
         "../envs/reludeath.yaml"
     params:
-        grid_widths=WIDTHS,
+        grid_widths=grid_iid_widths(config),
         grid_depth=config["depth"],
         p=PATH["p"],
         depths=DEEP["depths"],
@@ -120,16 +107,3 @@ rule plot_deep:
         dpi=FIGURES_CONFIG["dpi"],
     script:
         "../scripts/deep_figures.py"
-
-
-if DEEP_ON:
-    FAMILY_TARGETS += [
-        "results/deep/split.parquet",
-        "results/deep/path.parquet",
-        "results/deep/data_points.parquet",
-        "results/deep/networks.parquet",
-        *DEEP_FIGURES,
-    ]
-    CLAIM_TABLES += ["results/deep/claims.parquet"]
-    SUMMARY_SECTIONS += ["results/deep/summary.md"]
-    GRID_OMITTED_CLAIMS += list(DEEP_CLAIM_IDS)

@@ -25,9 +25,7 @@ for dyn_name in DYN_RUN:
             "../scripts/dynamics_experiment.py"
 
 
-DYN_PLOTTED = [
-    name for name, figure in DYN_FIGURES.items() if figure.experiment in DYN_RUN
-]
+DYN_PLOTTED = PLAN.dynamics_figures
 
 if DYN_PLOTTED:
 
@@ -60,13 +58,6 @@ if DYN_PLOTTED:
             "../scripts/dynamics_plot.py"
 
 
-DYN_FIGURE_FILES = [
-    f"{DYN_DIR}/figures/{name}.{ext}"
-    for name in DYN_PLOTTED
-    for ext in FIGURES_CONFIG["formats"]
-]
-FAMILY_TARGETS += list(dyn_tables().values()) + DYN_FIGURE_FILES
-
 
 if DYN_RUN:
 
@@ -87,10 +78,3 @@ if DYN_RUN:
             ar=AR,
         script:
             "../scripts/dynamics_report.py"
-
-    CLAIM_TABLES += ["results/dynamics/claims.parquet"]
-    FAMILY_TARGETS += [
-        "results/dynamics/claims.parquet",
-        "results/dynamics/summary.md",
-    ]
-    SUMMARY_SECTIONS += ["results/dynamics/summary.md"]

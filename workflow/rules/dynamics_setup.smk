@@ -5,13 +5,12 @@ from reludeath.dynamics.registry import (
     DIRECTORY as DYN_DIR,
     EXPERIMENTS as DYN_EXPERIMENTS,
     FIGURES as DYN_FIGURES,
-    running,
     table_paths,
 )
 
 DY = config["dy"]
 AR = config["ar"]
-DYN_RUN = running(config)
+DYN_RUN = PLAN.dynamics
 
 
 def dyn_tables():

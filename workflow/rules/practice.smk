@@ -1,12 +1,7 @@
 # Initializations in practice (docs/science.md section 2, docs/plugins.md): the library
 # defaults, the folk small-positive-bias remedy and plug-ins, judged from the grid table
 # against iid. On when iid and at least one practice scheme or plug-in are configured.
-from reludeath.practice.compare import practice_schemes
-
-PRACTICE = "iid" in SCHEMES and bool(practice_schemes(SCHEMES))
-PRACTICE_FIGURES = [
-    f"results/figures/practice.{ext}" for ext in FIGURES_CONFIG["formats"]
-]
+PRACTICE_FIGURES = PLAN.figure_files("results/figures", ["practice"])
 
 
 rule plot_practice:
@@ -45,13 +40,3 @@ rule practice_claims:
         evidence=["results/aggregate/grid.parquet", *PRACTICE_FIGURES],
     script:
         "../scripts/practice_claims.py"
-
-
-if PRACTICE:
-    FAMILY_TARGETS += [
-        *PRACTICE_FIGURES,
-        "results/practice/claims.parquet",
-        "results/practice/summary.md",
-    ]
-    CLAIM_TABLES += ["results/practice/claims.parquet"]
-    SUMMARY_SECTIONS += ["results/practice/summary.md"]

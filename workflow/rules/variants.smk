@@ -1,23 +1,10 @@
 # Architecture variants of the paper's section 8 (docs/variants.md): one job per enabled
 # variant simulates its grid and writes its table; one figure per variant; claims and a
 # summary section from all of them. A variant's job reruns when its config section changes.
-from reludeath.variants.grid import (
-    VARIANTS as VARIANT_NAMES,
-    check_grids,
-    enabled_variants,
-)
+# The grids are checked with the config (reludeath.workflow_plan.checked_config).
+from reludeath.variants.grid import VARIANTS as VARIANT_NAMES
 
-try:
-    check_grids(config["variants"])
-except ValueError as error:
-    raise WorkflowError(f"{error}\nSee config/README.md for every key.") from None
-
-VARIANTS = enabled_variants(config)
-VARIANT_FIGURES = [
-    f"results/figures/variants_{variant}.{ext}"
-    for variant in VARIANTS
-    for ext in FIGURES_CONFIG["formats"]
-]
+VARIANTS = PLAN.variants
 
 
 wildcard_constraints:
@@ -80,14 +67,3 @@ rule variant_claims:
         },
     script:
         "../scripts/variant_claims.py"
-
-
-if VARIANTS:
-    FAMILY_TARGETS += [
-        *(f"results/variants/{variant}.parquet" for variant in VARIANTS),
-        *VARIANT_FIGURES,
-        "results/variants/claims.parquet",
-        "results/variants/summary.md",
-    ]
-    CLAIM_TABLES += ["results/variants/claims.parquet"]
-    SUMMARY_SECTIONS += ["results/variants/summary.md"]

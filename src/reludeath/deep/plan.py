@@ -1,18 +1,16 @@
 """What the deep family simulates, from the config: one run per (n, M), checked before any job.
 
-A run is T iid networks of width n over M points for K = depth_per_width * n layers. The
-family's widths above the grid's are run at the grid's data_points; the grid's own widths
+A run is T iid networks of width n over M points for K = max(4, depth_per_width * n) layers.
+The family's widths (deep.widths, checked and derived with the config: reludeath.config) are
+run at the grid's data_points; the grid's own widths
 come from its iid shards; the M sweep runs its widths at every M of deep.m_sweep.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reludeath.deep.path import path_widths
-
-__all__ = ["Run", "bundles", "check_widths", "deep_runs"]
+__all__ = ["Run", "bundles", "deep_runs"]
 
 
 @dataclass(frozen=True)
@@ -43,28 +41,6 @@ class Run:
         work = 64 * 8 * self.n * self.data_points
         records = 32 * self.networks * self.depth
         return 1000 + (held + work + records) // 2**20
-
-
-def check_widths(deep: dict, grid_widths: Sequence[int], p: Sequence[float]) -> None:
-    """ValueError naming the key unless deep.widths lie above the grid's widths and, with
-    them, hold every width of the path (ceil(n(k, p)) for p in path.p, k in deep.depths)."""
-    grid = set(grid_widths)
-    low = [n for n in deep["widths"] if n <= max(grid, default=0)]
-    if low:
-        raise ValueError(
-            f"deep.widths must lie above every grid width (max {max(grid)}); got {sorted(low)}"
-        )
-    missing = sorted(set(path_widths(p, deep["depths"])) - grid - set(deep["widths"]))
-    if missing:
-        raise ValueError(
-            f"deep.widths must hold every path width above the grid's (path.p, deep.depths "
-            f"need n = {missing}); got {sorted(deep['widths'])}"
-        )
-    if deep["depth_per_width"] * min(deep["widths"]) < 4:
-        raise ValueError(
-            "deep.depth_per_width * min(deep.widths) must be at least 4 (the tail bound's "
-            f"blocks); got {deep['depth_per_width']} * {min(deep['widths'])}"
-        )
 
 
 def deep_runs(deep: dict, data_points: int) -> tuple[list[Run], list[Run]]:

@@ -56,15 +56,25 @@ def deep_markdown(
         "stop, the tail bound covering what the truncation leaves out.",
         "",
     ]
-    if not networks.empty:
-        wide = networks[networks["study"] == "path"]
+    wide = networks[networks["study"] == "path"]
+    if wide.empty:
         lines += [
-            f"Of the {len(wide)} networks simulated beyond the grid's widths, "
-            f"{int(wide['one_ray'].sum())} ended with their points on one ray (no split can "
-            f"follow); the last split came at layer {int(wide['last_split'].max())} at most "
-            f"(median {float(wide['last_split'].median()):.0f}).",
+            "No width beyond the grid's was simulated: the grid's iid networks hold every width "
+            "the path needs (deep.widths resolved to an empty list).",
             "",
         ]
+    if not networks.empty:
+        lines += (
+            []
+            if wide.empty
+            else [
+                f"Of the {len(wide)} networks simulated beyond the grid's widths, "
+                f"{int(wide['one_ray'].sum())} ended with their points on one ray (no split can "
+                f"follow); the last split came at layer {int(wide['last_split'].max())} at most "
+                f"(median {float(wide['last_split'].median()):.0f}).",
+                "",
+            ]
+        )
         late = networks[networks["study"] == "grid_late"]
         if not late.empty:
             lines += [
