@@ -206,28 +206,42 @@ def test_cli_text_commands(tmp_path, capsys):
     assert "P(constant)" in out
 
 
-@pytest.mark.parametrize(
-    ("argv", "option"),
-    [
-        (["width", "--depth", "0", "--p", "0.5"], "--depth"),
-        (["width", "--depth", "3.5", "--p", "0.5"], "--depth"),
-        (["width", "--depth", "3", "--p", "1"], "--p"),
-        (["width", "--depth", "3", "--p", "nan"], "--p"),
-        (["bounds", "--n", "-1", "--k", "3"], "--n"),
-        (["bounds", "--n", "2", "--k", "two"], "--k"),
-        (["estimate", "--n", "65", "--k", "3"], "--n"),
-        (["estimate", "--n", "2", "--k", "3", "--scheme", "glorot"], "--scheme"),
-        (["claims", "--results", "/nonexistent/run"], "claims ledger"),
-    ],
-)
-def test_cli_bad_input_is_one_line_and_a_nonzero_exit(argv, option, capsys):
+# Every value-taking option of every subcommand, given a bad value: (argv, option, bad value).
+BAD_OPTIONS = [
+    (["width", "--depth", "0", "--p", "0.5"], "--depth", "0"),
+    (["width", "--depth", "3.5", "--p", "0.5"], "--depth", "3.5"),
+    (["width", "--depth", "3", "--p", "1"], "--p", "1"),
+    (["width", "--depth", "3", "--p", "nan"], "--p", "nan"),
+    (["bounds", "--n", "-1", "--k", "3"], "--n", "-1"),
+    (["bounds", "--n", "2", "--k", "two"], "--k", "two"),
+    (["estimate", "--n", "65", "--k", "3"], "--n", "65"),
+    (["estimate", "--n", "2", "--k", "0"], "--k", "0"),
+    (["estimate", "--n", "4", "--k", "8", "--scheme", "xavierish"], "--scheme", "xavierish"),
+    (["estimate", "--n", "2", "--k", "3", "--networks", "x"], "--networks", "x"),
+    (["estimate", "--n", "2", "--k", "3", "--data-points", "1.5"], "--data-points", "1.5"),
+    (["estimate", "--n", "2", "--k", "3", "--seed", "-1"], "--seed", "-1"),
+    (["estimate", "--n", "2", "--k", "3", "--threads", "0"], "--threads", "0"),
+    (["claims", "--results", "/nonexistent/run"], "claims ledger", "/nonexistent/run"),
+    (["frobnicate"], "command", "frobnicate"),
+]
+
+
+@pytest.mark.parametrize(("argv", "option", "value"), BAD_OPTIONS)
+def test_cli_bad_input_is_one_line_naming_the_option_and_the_value(argv, option, value, capsys):
     try:
         status = main(argv)
     except SystemExit as exit_:
         status = exit_.code
     err = capsys.readouterr().err
     assert status == 2
-    assert err.count("\n") == 1 and option in err and "Traceback" not in err
+    assert err.count("\n") == 1 and "Traceback" not in err and "usage:" not in err, err
+    assert option in err and (repr(value) in err or f"{value}/" in err), err
+
+
+def test_an_unknown_scheme_names_the_allowed_ones(capsys):
+    assert main(["estimate", "--n", "4", "--k", "8", "--scheme", "xavierish"]) == 2
+    err = capsys.readouterr().err
+    assert "'xavierish'" in err and all(name in err for name in ("iid", "batchnorm", "rai")), err
 
 
 def test_the_console_module_runs_without_a_traceback():

@@ -6,56 +6,29 @@ from __future__ import annotations
 
 import copy
 import re
-from pathlib import Path
 
 import pytest
-import yaml
+from config_helpers import DEFAULT, SCHEMA, bounded
 from hypothesis import HealthCheck, given, settings
 from hypothesis_jsonschema import from_schema
 
 from reludeath.config import ConfigError
 from reludeath.workflow_plan import checked_config, plan_workflow
 
-ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
-DEFAULT = yaml.safe_load((ROOT / "config/config.yaml").read_text())
 # A refusal names at least one key: 'deep.widths', 'schemes[2].plugin.path', ...
 NAMED_KEY = re.compile(r"'[A-Za-z_][\w.]*(\[\d+\])*[\w.\[\]]*'")
-# Sizes above these only make the plan longer (more shards), never different in kind.
-SIZE_CAP = 48
-LIST_CAP = 4
 
 
-def bounded(schema: dict) -> dict:
-    """`schema` with every integer at most SIZE_CAP above its minimum (depths and networks
-    stay small enough to plan at once) and every list at most LIST_CAP long; ranges already
-    tighter are kept."""
-    out = copy.deepcopy(schema)
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "integer" and "maximum" not in node:
-                node["maximum"] = node.get("minimum", 0) + SIZE_CAP
-            if node.get("type") == "array":
-                node["maxItems"] = min(node.get("maxItems", LIST_CAP), LIST_CAP)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(out)
-    return out
-
-
-def check_and_plan(config: dict) -> str:
-    """'planned' or 'refused'; any exception other than the checker's fails the test."""
+def check_and_plan(config: dict, changed: str | None = None) -> str:
+    """'planned' or 'refused'; any exception other than the checker's fails the test, and so
+    does a refusal that does not name the `changed` key (the one the user touched)."""
     try:
         checked = checked_config(config, SCHEMA)
     except ConfigError as error:
         message = str(error)
         assert message.startswith("invalid configuration ("), message
         assert NAMED_KEY.search(message), message
+        assert changed is None or f"'{changed}" in message, message
         return "refused"
     plan = plan_workflow(checked)
     assert plan.widths == sorted(checked["widths"])
@@ -156,4 +129,6 @@ def test_one_key_at_a_time_covers_every_leaf():
 
 @pytest.mark.parametrize(("key", "config"), LEAF_CHANGES, ids=[k for k, _ in LEAF_CHANGES])
 def test_the_default_config_changed_one_key_at_a_time_plans_or_is_refused(key, config):
-    check_and_plan(config)
+    """A change to one key plans, or is refused naming that key: no other key's fixed default
+    stands in the way of the user's change."""
+    check_and_plan(config, changed=key.split("=")[0])

@@ -155,7 +155,9 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     from reludeath.api import estimate
 
     if args.scheme not in _schemes():
-        raise _UsageError(f"argument --scheme: must be one of {', '.join(_schemes())}")
+        raise _UsageError(
+            f"argument --scheme: must be one of {', '.join(_schemes())}, got {args.scheme!r}"
+        )
     result = estimate(
         args.n,
         args.k,

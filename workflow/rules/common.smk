@@ -41,7 +41,9 @@ _checked, DERIVED_KEYS = read_config()
 config.update(_checked)
 # Everything the configuration makes the workflow do (reludeath.workflow_plan).
 PLAN = plan_workflow(config)
-SCHEME_CONFIG = PLAN.schemes  # {name: (options, label)}; shards under results/shards/{label}/
+SCHEME_CONFIG = (
+    PLAN.schemes
+)  # {name: (options, label)}; shards under results/shards/{label}/
 SCHEMES = list(SCHEME_CONFIG)
 SCHEME_LABELS = PLAN.labels
 SCHEME_TRAITS = PLAN.traits  # {name: {"has_bias", "sign_symmetric"}}

@@ -2,6 +2,7 @@
 # docs/science.md, "The deep method"). iid networks simulated until their splits stop, one
 # job per (n, M); the grid's widths come from its iid shards. On when deep.enabled.
 from reludeath.config import grid_iid_widths
+
 # Its widths are checked, and derived when left out, with the config (reludeath.config).
 DEEP = config["deep"]
 DEEP_BUNDLES = PLAN.deep_bundles  # {job name: its runs}

@@ -58,7 +58,6 @@ if DYN_PLOTTED:
             "../scripts/dynamics_plot.py"
 
 
-
 if DYN_RUN:
 
     rule dynamics_report:

@@ -8,6 +8,8 @@ rule resolved_config:
         "results/config.resolved.yaml",
     log:
         "results/logs/resolved_config.log",
+    conda:
+        "../envs/reludeath.yaml"
     params:
         config=config,
         derived=DERIVED_KEYS,

@@ -93,8 +93,8 @@ class ConvSetting:
             raise ValueError(f"padding must be one of {PADDINGS}, got {self.padding!r}")
         if self.padding == "zero" and self.kernel > self.size:
             raise ValueError(
-                f"kernel ({self.kernel}) must be <= size ({self.size}) with zero padding: "
-                "taps beyond the image connect nothing"
+                f"kernel ({self.kernel}) must be <= size ({self.size}) with zero padding "
+                "('variants.conv.padding' is 'zero'): taps beyond the image connect nothing"
             )
 
     @property
