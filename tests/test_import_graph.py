@@ -1,10 +1,14 @@
 """No import circle anywhere in the package: the graph of imports between reludeath's modules,
-read from the source with ast (imports inside functions too), has no cycle."""
+read from the source with ast (imports inside functions too), has no cycle; and the layers of
+pyproject.toml's import-linter contracts hold."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).parent.parent / "src" / "reludeath"
+ROOT = Path(__file__).parent.parent
+PACKAGE = ROOT / "src" / "reludeath"
 
 
 def _modules() -> dict[str, Path]:
@@ -78,3 +82,12 @@ def test_the_graph_sees_function_level_and_relative_imports():
     assert "reludeath.kernel.contract" in graph["reludeath.kernel.layerloop"]
     assert graph["reludeath.kernel.contract"] == set()
     assert "reludeath.kernel.run" in graph["reludeath.kernel"]
+
+
+def test_the_layers_hold():
+    """import-linter's contracts in pyproject.toml: the core imports no study family, and only
+    the entry points (workflow_plan, api, cli) compose the families."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr
+    assert "0 broken" in result.stdout and "2 kept" in result.stdout, result.stdout[-2000:]

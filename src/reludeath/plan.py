@@ -12,7 +12,9 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from reludeath.grid.aggregate import path_widths
+import numpy as np
+
+from reludeath.bounds import path_width
 from reludeath.schemes import configured_schemes
 
 # Snakemake's per-job benchmark of a shard (columns s, ..., cpu_time), by shard.
@@ -58,10 +60,12 @@ def shard_depths(
     """{(scheme, n): depth}: every scheme at every width to `depth`, and iid at each width of
     the path experiment as deep as its deepest cell, so no (scheme, n, k) runs twice."""
     depths = {(scheme, int(n)): int(depth) for scheme in schemes for n in widths}
-    deepest = path_widths(path_p, path_depth).groupby("n")["k"].max()
-    for n, k in deepest.items():
-        key = (PATH_SCHEME, int(n))
-        depths[key] = max(depths.get(key, 0), int(k))
+    layers = np.arange(1, int(path_depth) + 1)
+    for p in path_p:
+        # ceil(n(k, p)) grows with k: each width's deepest cell is its last k on the path
+        for n, k in zip(path_width(layers, p), layers, strict=True):
+            key = (PATH_SCHEME, int(n))
+            depths[key] = max(depths.get(key, 0), int(k))
     return depths
 
 
