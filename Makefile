@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: run report test lint bench clean
+.PHONY: run report test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The unit tier, for the edit loop: everything but the workflow runs (tests/workflow/).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not slurm" --ignore=tests/workflow
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -57,6 +57,12 @@ def test_width_formula_inverts_lower_bound():
         assert np.all(lower_bound(n[above] - 1, k[above]) < p)
 
 
+def test_path_width_is_at_least_one_for_tiny_p():
+    """n(k, p) < 1 when p < (1/2)^k: width 1 already meets l >= p (a width-0 shard is no shard)."""
+    k = np.array([1, 11, 256])
+    assert np.all(path_width(k, 1e-170) == 1) and np.all(lower_bound(1, k) >= 1e-170)
+
+
 def test_width_asymptotics():
     k, p = 10**6, 0.5
     assert width_for_probability(k, p) == pytest.approx(np.log2(k / np.log(1 / p)), rel=1e-6)

@@ -33,6 +33,9 @@ def check_and_plan(config: dict, changed: str | None = None) -> str:
     plan = plan_workflow(checked)
     assert plan.widths == sorted(checked["widths"])
     assert {shard.label for shard in plan.shards} <= {*plan.labels.values(), "iid"}
+    # every job is one the rules can run: widths 1..64, depths and networks >= 1
+    assert all(1 <= s.width <= 64 and s.depth >= 1 and s.networks >= 1 for s in plan.shards)
+    assert all(1 <= r.n <= 64 and r.depth >= 4 for runs in plan.deep_bundles.values() for r in runs)
     return "planned"
 
 

@@ -71,5 +71,6 @@ def width_for_probability(k: ArrayLike, p: ArrayLike) -> np.ndarray:
 def path_width(k: ArrayLike, p: ArrayLike) -> np.ndarray:
     """Integer path width ceil(n(k,p)), the smallest n with l(n,k) >= p."""
     real = width_for_probability(k, p)
-    # Guard against real widths a hair above an integer from rounding.
-    return np.ceil(real - 1e-9).astype(np.int64)
+    # Guard against real widths a hair above an integer from rounding; a width is at least 1
+    # (a p so small that n(k, p) < 1 is met by every width).
+    return np.maximum(np.ceil(real - 1e-9), 1).astype(np.int64)

@@ -31,38 +31,28 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _positive_int(text: str) -> int:
-    """An integer >= 1; '1e12' is accepted when it is integral."""
-    try:
-        value = int(text)
-    except ValueError:
+def _integer(low: int, high: int | None = None, allowed: str = "a positive integer"):
+    """An argparse type: an integer in [low, high]; '1e12' is accepted when it is integral."""
+
+    def parse(text: str) -> int:
         try:
             number = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
-        if not (math.isfinite(number) and number.is_integer()):
-            raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
-        value = int(number)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return value
+            number = math.nan
+        integral = math.isfinite(number) and number.is_integer()
+        value = (
+            int(text) if text.strip().lstrip("+-").isdigit() else int(number) if integral else None
+        )
+        if value is None or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be {allowed}, got {text!r}")
+        return value
+
+    return parse
 
 
-def _width(text: str) -> int:
-    value = _positive_int(text)
-    if value > 64:
-        raise argparse.ArgumentTypeError(f"must be an integer from 1 to 64, got {text!r}")
-    return value
-
-
-def _nonnegative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0, got {text!r}")
-    return value
+_positive_int = _integer(1)
+_width = _integer(1, 64, "an integer from 1 to 64")
+_nonnegative_int = _integer(0, allowed="an integer >= 0")
 
 
 def _probability(text: str) -> float:

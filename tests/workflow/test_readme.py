@@ -66,16 +66,23 @@ def fresh_copy(tmp_path_factory) -> Path:
     return directory
 
 
-@pytest.mark.parametrize("command", SNAKEMAKE_LINES)
-def test_each_snakemake_line_of_the_readme_dry_runs(fresh_copy, command):
+def _dry_run(directory: Path, command: str) -> subprocess.CompletedProcess:
+    """A README `snakemake` line, run in `directory` with `--dry-run` appended; it must pass."""
     argv = shlex.split(command)
     result = subprocess.run(
         [sys.executable, "-m", "snakemake", *argv[1:], "--dry-run"],
-        cwd=fresh_copy,
+        cwd=directory,
         capture_output=True,
         text=True,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+@pytest.mark.parametrize("command", SNAKEMAKE_LINES)
+def test_each_snakemake_line_of_the_readme_dry_runs(fresh_copy, command):
+    argv = shlex.split(command)
+    result = _dry_run(fresh_copy, command)
     if "--unlock" not in argv:
         total = re.search(r"^total\s+(\d+)$", result.stdout, re.MULTILINE)
         assert total and int(total.group(1)) > 50, result.stdout[-2000:]
@@ -83,14 +90,7 @@ def test_each_snakemake_line_of_the_readme_dry_runs(fresh_copy, command):
 
 def test_the_readme_example_that_adds_a_width_plans_it(fresh_copy):
     command = next(c for c in SNAKEMAKE_LINES if "widths=" in c and "networks=2048" in c)
-    argv = shlex.split(command)
-    result = subprocess.run(
-        [sys.executable, "-m", "snakemake", *argv[1:], "--dry-run"],
-        cwd=fresh_copy,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = _dry_run(fresh_copy, command)
     shards = re.search(r"^simulate_shard\s+(\d+)$", result.stdout, re.MULTILINE)
     # 5 schemes x 16 widths x 2 replicates of 1024 networks
     assert shards and int(shards.group(1)) == 5 * 16 * 2, result.stdout[-2000:]
