@@ -11,11 +11,11 @@ from stats_helpers import SIGMAS, binomial_tolerance
 
 from reludeath import ShardSpec, lower_bound
 from reludeath.schemes import (
-    IDENTITY_SCHEMES,
     PRACTICE_SCHEMES,
     configured_schemes,
     get_scheme,
     haar_orthogonal,
+    scheme_traits,
 )
 from reludeath.simulate import draw_network
 
@@ -35,8 +35,8 @@ def test_practice_schemes_are_configurable_and_labelled():
     assert configured_schemes([{"const_bias": {"bias": 0.1}}])["const_bias"][1] == (
         "const_bias-bias0.1"
     )
-    assert set(SIGN_SYMMETRIC) <= set(IDENTITY_SCHEMES)
-    assert "const_bias" not in IDENTITY_SCHEMES
+    assert all(scheme_traits(name)["sign_symmetric"] for name in SIGN_SYMMETRIC)
+    assert not scheme_traits("const_bias")["sign_symmetric"]
 
 
 def test_uniform_weights_law():

@@ -33,7 +33,6 @@ from reludeath.kernel.contract import PLANS, KernelSettings, Mode
 from reludeath.pcg import Source, batch_shape, each
 
 __all__ = [
-    "IDENTITY_SCHEMES",
     "IID",
     "PRACTICE_SCHEMES",
     "RAI",
@@ -442,10 +441,6 @@ def scheme_traits(name: str, options: dict | None = None) -> dict[str, bool]:
     scheme = get_scheme(name, **(options or {}))
     return {"has_bias": scheme.has_bias, "sign_symmetric": bool(scheme.sign_symmetric)}
 
-
-# Built-in schemes whose rows are independent of the past and sign-symmetric, so that the
-# split identity P/l = prod_j (1 + sigma_j / (2^n - 1)) holds exactly (docs/science.md).
-IDENTITY_SCHEMES = tuple(name for name, scheme in SCHEMES.items() if scheme.sign_symmetric)
 
 # Options a configuration may set per scheme, with their defaults.
 CONFIG_OPTIONS: dict[str, dict[str, float]] = {

@@ -89,6 +89,12 @@ class WorkflowPlan:
     grid_omitted_claims: list[str] = field(default_factory=list)
 
     @property
+    def identity_schemes(self) -> list[str]:
+        """The configured schemes that obey the split identity (sign-symmetric rows, zero or
+        symmetric biases: their traits), plug-ins that declare it included."""
+        return [name for name, trait in self.traits.items() if trait["sign_symmetric"]]
+
+    @property
     def labels(self) -> dict[str, str]:
         """{scheme name: its shard directory label}."""
         return {name: label for name, (_, label) in self.schemes.items()}

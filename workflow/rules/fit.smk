@@ -58,5 +58,7 @@ rule fit_convergence:
     params:
         data_points=config["data_points"],
         depth=config["depth"],
+        identity=PLAN.identity_schemes,
+        traits=SCHEME_TRAITS,
     script:
         "../scripts/fit_convergence.py"

@@ -12,15 +12,16 @@ from reludeath import __version__
 from reludeath.grid.aggregate import grid_table
 from reludeath.grid.fit import convergence_report, sigma_of_n
 from reludeath.io import log_to, write_json, write_table
-from reludeath.schemes import IDENTITY_SCHEMES
 
 log_to(snakemake.log[0])
+params = snakemake.params
 cells = pd.read_parquet(snakemake.input.cells)
+# the schemes that obey the split identity, as the plan decides (reludeath.workflow_plan)
 grid = pd.concat(
     [
-        grid_table(rows, [scheme], sorted(rows["n"].unique()), snakemake.params.depth)
+        grid_table(rows, [scheme], sorted(rows["n"].unique()), params.depth, params.traits)
         for scheme, rows in cells.groupby("scheme", observed=True)
-        if scheme in IDENTITY_SCHEMES
+        if scheme in params.identity
     ],
     ignore_index=True,
 )

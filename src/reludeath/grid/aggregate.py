@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 
 from reludeath.bounds import lower_bound, path_width, upper_bound, upper_bound_zero_bias
-from reludeath.schemes import IDENTITY_SCHEMES, scheme_traits
+from reludeath.schemes import scheme_traits
 from reludeath.stats import wilson_interval
 
 __all__ = [
@@ -202,7 +202,7 @@ SPLIT_COLUMNS = [
 ]
 
 
-def _split_columns(frame: pd.DataFrame, identity: Sequence[str] = IDENTITY_SCHEMES) -> pd.DataFrame:
+def _split_columns(frame: pd.DataFrame, identity: Sequence[str]) -> pd.DataFrame:
     """sigma_k = split_networks / alive_networks(k-1) with Wilson bounds, deaths, and the
     split identity P/l = prod_{j<=k} (1 + sigma_j / (2^n - 1)) where it holds."""
     frame = frame.sort_values(["scheme", "n", "k"]).copy()

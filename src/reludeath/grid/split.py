@@ -24,7 +24,6 @@ import pandas as pd
 import pyarrow as pa
 from scipy import stats
 
-from reludeath.schemes import IDENTITY_SCHEMES
 from reludeath.seeds import generator
 
 __all__ = [
@@ -188,7 +187,9 @@ def split_report(boot: pd.DataFrame) -> dict:
 
 
 def identity_check(grid: pd.DataFrame) -> dict:
-    """Check the split identity on the schemes where it holds (O1, O2, O5 of docs/science.md).
+    """Check the split identity on every scheme of `grid`, which holds only schemes that obey
+    it (sign-symmetric: reludeath.workflow_plan.WorkflowPlan.identity_schemes), in its order
+    (O1, O2, O5 of docs/science.md).
 
     - deaths at split layers (exactly 0 if the identity's first step holds);
     - deaths at non-split layers against Binomial(nosplit_at_risk, 2^-n), pooled over k:
@@ -198,7 +199,7 @@ def identity_check(grid: pd.DataFrame) -> dict:
       widths are independent; the direct count's variance dominates the difference).
     """
     out = {}
-    for scheme in IDENTITY_SCHEMES:
+    for scheme in grid["scheme"].unique():
         rows = grid[(grid["scheme"] == scheme) & (grid["n"] >= 1)]
         if rows.empty:
             continue
