@@ -43,6 +43,33 @@ def test_one_thread_job_uses_one_core():
     assert usage["cpu"] / usage["wall"] <= 1.15, usage
 
 
+# The caps themselves, as a job sees them: BLAS loaded before and after the call, numba, kernel.
+_CAPS = """
+import json, sys
+import numpy as np  # BLAS loaded before the cap: set through threadpoolctl
+from reludeath.threads import limit_threads
+limit_threads(int(sys.argv[1]))
+import numba, scipy.linalg  # numba (and scipy's BLAS) loaded after it: set from the environment
+from threadpoolctl import threadpool_info
+from reludeath.kernel import default_threads
+print(json.dumps({
+    "blas": [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"],
+    "numba": numba.get_num_threads(),
+    "kernel": default_threads(),
+}))
+"""
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_limit_threads_caps_every_pool(threads):
+    done = subprocess.run(
+        [sys.executable, "-c", _CAPS, str(threads)], capture_output=True, text=True, check=True
+    )
+    caps = json.loads(done.stdout.strip().splitlines()[-1])
+    assert caps["blas"] and all(count == threads for count in caps["blas"]), caps
+    assert caps["numba"] == threads and caps["kernel"] == threads, caps
+
+
 @pytest.mark.parametrize("bad", [0, -1, 1.5, True, "2"])
 def test_limit_threads_refuses_bad_counts(bad):
     with pytest.raises(ValueError, match="threads must be an integer >= 1"):
