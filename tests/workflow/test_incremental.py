@@ -15,8 +15,10 @@ from workflow_helpers import (
 pytestmark = pytest.mark.slow
 SCHEMES, WIDTHS, K = TINY["schemes"], TINY["widths"], TINY["depth"]
 PLOTS = PLOT_RULES
+# Any change to the configuration rewrites its record, results/config.resolved.yaml.
+RECORD = {"resolved_config"}
 # long_figure2 draws the bounds only, so no table change reruns it.
-AFTER_SHARDS = ANALYSIS_RULES | {"all"} | (PLOTS - {"plot_long_figure2"})
+AFTER_SHARDS = ANALYSIS_RULES | {"all"} | (PLOTS - {"plot_long_figure2"}) | RECORD
 
 
 @pytest.fixture
@@ -60,7 +62,7 @@ def test_more_networks_adds_replicates_and_keeps_the_others(finished):
 @pytest.mark.parametrize("change", ["figures={dpi: 200}", "figures={formats: [png, pdf]}"])
 def test_figure_setting_reruns_only_figures(finished, change):
     jobs = planned_jobs(finished, "--config", change)
-    assert set(jobs) == PLOTS | {"all"}
+    assert set(jobs) == PLOTS | {"all"} | RECORD
 
 
 def test_removing_a_scheme_recomputes_no_shard_and_deletes_nothing(finished):
