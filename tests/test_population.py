@@ -17,7 +17,7 @@ from reludeath.deep.population import (
     exact_alive,
     nested_alive,
 )
-from reludeath.simulate import ShardSpec, draw_networks
+from reludeath.simulate import ShardSpec, draw_networks, simulate_shard
 from reludeath.stats import wilson_interval
 
 SEED = 20190813
@@ -174,6 +174,14 @@ def test_nested_two_layers_reaches_the_population(n):
     low, high = wilson_interval(alive[-1, :, 1].sum(), T, z=Z)
     assert low <= exact_alive(n, 2) <= high
     assert alive[0, :, 1].mean() < low
+
+
+def test_nested_is_the_grids_count():
+    """At one M the nested flags are the shard's own: network t alive after layer j exactly
+    when the simulator's shard of the same seed and width has alive_points > 0 there."""
+    spec = ShardSpec("iid", 3, 10, 50, 32, SEED)
+    shard = simulate_shard(spec).column("alive_points").to_numpy().reshape(50, 10)
+    assert np.array_equal(nested_alive(3, 10, 50, SEED, [32])[0], shard > 0)
 
 
 def test_alive_table():

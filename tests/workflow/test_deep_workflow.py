@@ -10,7 +10,9 @@ from stats_helpers import SIGMAS
 from workflow_helpers import TINY, make_project, snakemake
 
 from reludeath.deep.identity import SPLIT_COLUMNS
+from reludeath.deep.m_limit import LIMIT_COLUMNS
 from reludeath.deep.path import PATH_COLUMNS
+from reludeath.deep.population import POPULATION_COLUMNS
 from reludeath.deep.tables import M_STEP_COLUMNS, NETWORK_COLUMNS
 from reludeath.stats import wilson_interval
 
@@ -25,6 +27,7 @@ DEEP = {
         "depths": [12, 100],
         "replicates": 100,
         "m_sweep": {"widths": [2, 3], "data_points": [1, 8, 32], "networks": 20},
+        "population": {"widths": [2, 3], "data_points": [4, 32, 64], "networks": 64},
     },
 }
 
@@ -58,6 +61,32 @@ def test_tables_and_claims(deep_run):
         assert len(rows) == 1 and "results/deep/split.parquet" in rows["evidence"].iloc[0]
     assert (results / "figures" / "deep_path.png").exists()
     assert "through the split identity" in (results / "summary.md").read_text()
+
+
+def test_population_tables_and_claim(deep_run):
+    """population.parquet: the closed forms, the arc at n = 2 at or above every nested
+    estimate, which never falls in M; s_infinity.parquet and the new claim."""
+    results = deep_run / "results"
+    table = pd.read_parquet(results / "deep" / "population.parquet")
+    assert list(table.columns) == list(POPULATION_COLUMNS)
+    exact = table[table["method"] == "exact"]
+    one = exact[exact["n"] == 1].sort_values("k")
+    assert one["p_alive"].tolist() == [2.0 ** -(k - 1) for k in range(1, 13)]
+    arc = table[table["method"] == "arc"].set_index("k")["p_alive"]
+    points = table[(table["method"] == "points") & (table["n"] == 2)]
+    by_m = {m: g.set_index("k")["p_alive"] for m, g in points.groupby("data_points")}
+    assert sorted(by_m) == [4, 32, 64]
+    assert (by_m[4] <= by_m[32]).all() and (by_m[32] <= by_m[64]).all() and (by_m[64] <= arc).all()
+    assert (points["gap_low"] <= points["gap"]).all()
+    assert (points["gap"] <= points["gap_high"]).all()
+    limits = pd.read_parquet(results / "deep" / "s_infinity.parquet")
+    assert list(limits.columns) == list(LIMIT_COLUMNS)
+    assert limits["method"].tolist() == ["exact", "arc", "tail_model", "tail_model"]
+    claims = pd.read_parquet(results / "claims.parquet").set_index("claim_id")
+    # two M values left after M = 1 (S = 0): too few for the tail model
+    assert claims.loc["rr.p_to_l_population", "verdict"] == "undecided"
+    assert "at M = 32 points" in claims.loc["rr.p_to_l", "measured"]
+    assert "P_inf(2, k)" in (results / "summary.md").read_text()
 
 
 def test_deep_path_matches_the_measured_path(deep_run):

@@ -1,5 +1,6 @@
 # The path to k = 10^9 through the split identity, and S(n), c(n) against M (issue 19;
-# docs/science.md, "The deep method"). iid networks simulated until their splits stop, one
+# docs/science.md, "The deep method"); the population probability P_inf and S_inf(n), the
+# M -> infinity limit (issue 31; docs/science.md, "The population probability"). iid networks simulated until their splits stop, one
 # job per (n, M); the grid's widths come from its iid shards. On when deep.enabled.
 from reludeath.deep.claims import CLAIM_IDS as DEEP_CLAIM_IDS
 from reludeath.deep.plan import bundles, check_widths, deep_runs
@@ -76,8 +77,33 @@ rule deep_tables:
         "../scripts/deep_tables.py"
 
 
+rule deep_population:
+    input:
+        sweep=DEEP_SWEEP_FILES,
+    output:
+        population="results/deep/population.parquet",
+        limits="results/deep/s_infinity.parquet",
+    log:
+        "results/logs/deep_population.log",
+    benchmark:
+        "results/benchmarks/deep_population.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    threads: 1
+    params:
+        population=DEEP["population"],
+        depth=config["depth"],
+        grid_widths=WIDTHS,
+        replicates=DEEP["replicates"],
+        seed=config["seed"],
+    script:
+        "../scripts/deep_population.py"
+
+
 rule deep_claims:
     input:
+        population="results/deep/population.parquet",
+        limits="results/deep/s_infinity.parquet",
         split="results/deep/split.parquet",
         path="results/deep/path.parquet",
         data_points="results/deep/data_points.parquet",
@@ -128,6 +154,8 @@ if DEEP_ON:
         "results/deep/path.parquet",
         "results/deep/data_points.parquet",
         "results/deep/networks.parquet",
+        "results/deep/population.parquet",
+        "results/deep/s_infinity.parquet",
         *DEEP_FIGURES,
     ]
     CLAIM_TABLES += ["results/deep/claims.parquet"]

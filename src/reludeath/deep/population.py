@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
+import pandas as pd
 
 from reludeath import kernel
 from reludeath.schemes import get_scheme
@@ -32,6 +33,7 @@ from reludeath.simulate import ShardSpec, draw_networks, positive_int
 from reludeath.stats import wilson_interval
 
 __all__ = [
+    "POPULATION_COLUMNS",
     "ArcRecord",
     "alive_table",
     "arc_run",
@@ -39,6 +41,7 @@ __all__ = [
     "draw_weights",
     "exact_alive",
     "nested_alive",
+    "population_table",
 ]
 
 
@@ -227,5 +230,81 @@ def alive_table(alive: np.ndarray) -> dict[str, np.ndarray]:
     fraction alive after layer k with its 95% Wilson interval (networks are independent)."""
     T, K = alive.shape
     count = alive.sum(axis=0)
-    low, high = wilson_interval(count, np.full(K, T))
+    low, high = _wilson(count, T)
     return {"k": np.arange(1, K + 1), "p_alive": count / T, "p_low": low, "p_high": high}
+
+
+def _wilson(count: np.ndarray, trials: int) -> tuple[np.ndarray, np.ndarray]:
+    """The 95% Wilson interval, its ends clipped to hold the estimate (rounding at 0 and 1)."""
+    low, high = wilson_interval(count, np.full(np.shape(count), trials))
+    share = np.asarray(count) / trials
+    return np.minimum(low, share), np.maximum(high, share)
+
+
+POPULATION_COLUMNS = {
+    "n": "width",
+    "k": "depth",
+    "p_alive": "P(n, k): the share of networks alive after layer k",
+    "p_low": "95% interval, low end (Wilson over networks; the value itself where exact)",
+    "p_high": "95% interval, high end",
+    "method": "'exact' (closed form, every input), 'arc' (n = 2, every input, per network) or "
+    "'points' (the kernel on the first data_points of each network's points)",
+    "data_points": "M for 'points' rows; 0 (every input) for 'exact' and 'arc'",
+    "networks": "networks counted (0 for 'exact')",
+    "gap": "'points' rows at n = 2: P_inf - P_M on the same networks (NaN elsewhere)",
+    "gap_low": "95% Wilson interval of the gap: the share of networks alive over every "
+    "input and dead on the M points",
+    "gap_high": "its high end",
+}
+
+
+def _rows(n: int, method: str, alive: np.ndarray, data_points: int = 0) -> pd.DataFrame:
+    table = pd.DataFrame(alive_table(alive))
+    return table.assign(n=n, method=method, data_points=data_points, networks=len(alive))
+
+
+def population_table(
+    seed: int,
+    depth: int,
+    networks: int,
+    widths: Sequence[int],
+    sizes: Sequence[int],
+    exact_widths: Sequence[int],
+    threads: int = 1,
+) -> tuple[pd.DataFrame, ArcRecord | None]:
+    """(POPULATION_COLUMNS rows, the n = 2 arc record or None): the closed forms (n = 1 at
+    every k <= depth; k = 1, 2 at every width of exact_widths and widths), the arc at n = 2
+    when 2 is in `widths`, and the nested estimates at every width of `widths` and M of
+    `sizes`, all on the grid's iid networks 0 .. networks - 1 of `seed`."""
+    exact = [(1, k) for k in range(1, depth + 1)]
+    exact += [(n, k) for n in sorted(set(exact_widths) | set(widths)) if n > 1 for k in (1, 2)]
+    values = [exact_alive(n, k) for n, k in exact]
+    parts = [
+        pd.DataFrame(
+            {
+                "n": [n for n, _ in exact],
+                "k": [k for _, k in exact],
+                "p_alive": values,
+                "p_low": values,
+                "p_high": values,
+                "method": "exact",
+                "data_points": 0,
+                "networks": 0,
+            }
+        )
+    ]
+    record = None
+    for n in sorted(widths):
+        nested = nested_alive(n, depth, networks, seed, sizes, threads=threads)
+        if n == 2:
+            record = arc_run(draw_weights(2, depth, networks, seed))
+            parts.append(_rows(2, "arc", record.alive))
+        for m, alive in zip(sizes, nested, strict=True):
+            part = _rows(n, "points", alive, m)
+            if record is not None and n == 2:
+                missed = (record.alive & ~alive).sum(axis=0)
+                part["gap"] = missed / networks
+                part["gap_low"], part["gap_high"] = _wilson(missed, networks)
+            parts.append(part)
+    table = pd.concat(parts, ignore_index=True).reindex(columns=list(POPULATION_COLUMNS))
+    return table.astype({"n": "int64", "k": "int64", "data_points": "int64"}), record
