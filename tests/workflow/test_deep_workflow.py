@@ -4,8 +4,11 @@ stops the run before any job."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
+from scipy import stats
 from stats_helpers import SIGMAS
 from workflow_helpers import TINY, make_project, snakemake
 
@@ -13,8 +16,9 @@ from reludeath.deep.identity import SPLIT_COLUMNS
 from reludeath.deep.m_limit import LIMIT_COLUMNS
 from reludeath.deep.path import PATH_COLUMNS
 from reludeath.deep.population import POPULATION_COLUMNS
+from reludeath.deep.s_law import CANDIDATES
 from reludeath.deep.tables import M_STEP_COLUMNS, NETWORK_COLUMNS
-from reludeath.stats import wilson_interval
+from reludeath.stats import Z95, wilson_interval
 
 DEEP = {
     **TINY,
@@ -118,3 +122,24 @@ def test_a_bad_deep_config_stops_before_any_job(tmp_path):
     (tmp_path / "b").mkdir()
     result = snakemake(make_project(tmp_path / "b", config), "--dry-run", check=False)
     assert result.returncode != 0 and "deep.replicates" in result.stdout + result.stderr
+
+
+def test_s_law_recomputed_from_the_table(deep_run):
+    """s_law.json: every candidate's chi2 and p (and the published one's, if any) recomputed
+    from split.parquet over n = 3..34 with se = (S_high - S_low) / (2 z)."""
+    results = deep_run / "results" / "deep"
+    law = json.loads((results / "s_law.json").read_text())
+    split = pd.read_parquet(results / "split.parquet")
+    use = split[(split["n"] >= 3) & (split["n"] <= 34)].sort_values("n")
+    n, s = use["n"].to_numpy(float), use["S"].to_numpy()
+    se = ((use["S_high"] - use["S_low"]) / (2 * Z95)).to_numpy()
+    assert law["n_range"] == [3, 34] and law["data"]["n"] == use["n"].tolist()
+    for name, fit in law["candidates"].items():
+        chi2 = (((s - CANDIDATES[name][0](n, *fit["params"].values())) / se) ** 2).sum()
+        assert fit["chi2"] == pytest.approx(chi2, rel=1e-9)
+        assert fit["p_value"] == pytest.approx(stats.chi2.sf(chi2, len(n) - 2), rel=1e-9)
+    if law["model"] is not None:
+        assert law["p_value"] == law["candidates"][law["model"]]["p_value"] >= 0.05
+    else:
+        assert all(f["p_value"] < 0.05 for f in law["candidates"].values())
+    assert law["m_sweep"]["formula"] == "S = a + b n + c ln M"

@@ -100,8 +100,28 @@ rule deep_population:
         "../scripts/deep_population.py"
 
 
+rule deep_law:
+    input:
+        split="results/deep/split.parquet",
+        sweep=DEEP_SWEEP_FILES,
+    output:
+        "results/deep/s_law.json",
+    log:
+        "results/logs/deep_law.log",
+    benchmark:
+        "results/benchmarks/deep_law.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    params:
+        replicates=DEEP["replicates"],
+        seed=config["seed"],
+    script:
+        "../scripts/deep_law.py"
+
+
 rule deep_claims:
     input:
+        law="results/deep/s_law.json",
         population="results/deep/population.parquet",
         limits="results/deep/s_infinity.parquet",
         split="results/deep/split.parquet",
@@ -156,6 +176,7 @@ if DEEP_ON:
         "results/deep/networks.parquet",
         "results/deep/population.parquet",
         "results/deep/s_infinity.parquet",
+        "results/deep/s_law.json",
         *DEEP_FIGURES,
     ]
     CLAIM_TABLES += ["results/deep/claims.parquet"]

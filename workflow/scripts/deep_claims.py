@@ -5,6 +5,7 @@ from reludeath.threads import limit_threads
 
 limit_threads(snakemake.threads)
 
+import json
 import logging
 from pathlib import Path
 
@@ -31,6 +32,7 @@ text = deep_markdown(
     claims,
     pd.read_parquet(inputs.population),
     limits,
+    json.loads(Path(inputs.law).read_text()),
 )
 with atomic_path(snakemake.output.summary) as tmp:
     Path(tmp).write_text(text)

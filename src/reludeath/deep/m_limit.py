@@ -58,11 +58,19 @@ _MAX_CONDITION = 1e12
 
 def s_of_m(by_m: dict[int, Identity]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(M values, S at each, bootstrap covariance of S over M) for one width's identities,
-    keeping the M values where S varies over replicates (S = 0 at M = 1)."""
+    keeping the M values where S varies over replicates (S = 0 at M = 1) and differs, in some
+    replicate, from the last M kept (no split added: no new information, and a singular
+    covariance)."""
     ms = np.array(sorted(by_m))
     replicates = np.stack([by_m[m].s_replicates() for m in ms], axis=1)
     s = np.array([_s(by_m[m]) for m in ms])
     keep = replicates.std(axis=0) > 0
+    last = None
+    for i in np.flatnonzero(keep):
+        if last is not None and np.array_equal(replicates[:, i], replicates[:, last]):
+            keep[i] = False
+        else:
+            last = i
     return ms[keep], s[keep], np.atleast_2d(np.cov(replicates[:, keep], rowvar=False))
 
 

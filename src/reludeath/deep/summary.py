@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["deep_markdown", "m_dependence", "population_markdown"]
+__all__ = ["deep_markdown", "law_markdown", "m_dependence", "population_markdown"]
 
 _Z95 = 1.959963984540054
 
@@ -48,6 +48,7 @@ def deep_markdown(
     claims: pd.DataFrame,
     population: pd.DataFrame | None = None,
     limits: pd.DataFrame | None = None,
+    law: dict | None = None,
 ) -> str:
     """The Markdown section: S, c per width, P/l along the path, S and c against M, and (with
     its tables) the population probability and S_inf."""
@@ -109,6 +110,8 @@ def deep_markdown(
         "increments alone do not bound what is left: the limit is estimated by the tail model "
         "below, or left undecided.",
     ]
+    if law is not None:
+        lines += ["", *law_markdown(law)]
     if population is not None and limits is not None:
         lines += ["", *population_markdown(population, limits, split)]
     lines += ["", "### Claims judged here", ""]
@@ -173,4 +176,23 @@ def population_markdown(
             f"| {int(r.n)} | {r.method} | {_p(r.S_inf, r.S_inf_low, r.S_inf_high)} | {fit} | "
             f"{log} | {r.data_points} |"
         )
+    return lines
+
+
+def law_markdown(law: dict) -> list[str]:
+    """Lines: the S(n) law (results/deep/s_law.json) and the fit in ln M."""
+    lo, hi = law["n_range"]
+    lines = [f"### The S(n) law over n = {lo}..{hi} (results/deep/s_law.json)", ""]
+    lines += [f"At the grid's M, errors from the bootstrap over networks: {law['verdict']}.", ""]
+    fit = law.get("m_sweep", {})
+    if fit.get("available"):
+        a, b, c = (fit["params"][k] for k in "abc")
+        ea, eb, ec = (fit["errors"][k] for k in "abc")
+        lines += [
+            f"On the M sweep (n = {fit['widths']}, M = {fit['data_points']}): S = {a:.3g} "
+            f"(+- {ea:.2g}) + {b:.3g} (+- {eb:.2g}) n + {c:.3g} (+- {ec:.2g}) ln M, chi2 = "
+            f"{fit['chi2']:.3g} on {fit['dof']} dof, p = {fit['p_value']:.3g}"
+            f"{'' if fit['passes'] else ' (fails its test)'}.",
+            "",
+        ]
     return lines
