@@ -183,16 +183,16 @@ def law_markdown(law: dict) -> list[str]:
     """Lines: the S(n) law (results/deep/s_law.json) and the fit in ln M."""
     lo, hi = law["n_range"]
     lines = [f"### The S(n) law over n = {lo}..{hi} (results/deep/s_law.json)", ""]
-    lines += [f"At the grid's M, errors from the bootstrap over networks: {law['verdict']}.", ""]
+    lines += [f"At the grid's M, errors from the bootstrap over networks: {law['verdict']}."]
     fit = law.get("m_sweep", {})
     if fit.get("available"):
         a, b, c = (fit["params"][k] for k in "abc")
         ea, eb, ec = (fit["errors"][k] for k in "abc")
         lines += [
+            "",
             f"On the M sweep (n = {fit['widths']}, M = {fit['data_points']}): S = {a:.3g} "
             f"(+- {ea:.2g}) + {b:.3g} (+- {eb:.2g}) n + {c:.3g} (+- {ec:.2g}) ln M, chi2 = "
             f"{fit['chi2']:.3g} on {fit['dof']} dof, p = {fit['p_value']:.3g}"
             f"{'' if fit['passes'] else ' (fails its test)'}.",
-            "",
         ]
     return lines
