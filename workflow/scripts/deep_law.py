@@ -16,7 +16,7 @@ from reludeath import __version__
 from reludeath.deep.identity import identity
 from reludeath.deep.s_law import law_json
 from reludeath.deep.store import read_record
-from reludeath.io import atomic_path, log_to
+from reludeath.io import atomic_path, cpu_record, log_to
 
 log_to(snakemake.log[0])
 params = snakemake.params
@@ -29,3 +29,4 @@ law = {"version": __version__, **law_json(pd.read_parquet(snakemake.input.split)
 with atomic_path(snakemake.output[0]) as tmp:
     Path(tmp).write_text(json.dumps(law, indent=1, allow_nan=False) + "\n")
 logging.info("%s", law["verdict"])
+logging.info(cpu_record())

@@ -15,7 +15,7 @@ from reludeath.deep.identity import identity
 from reludeath.deep.m_limit import arc_anchor, exact_anchor, limit_table
 from reludeath.deep.population import population_table
 from reludeath.deep.store import read_record
-from reludeath.io import log_to, write_table
+from reludeath.io import cpu_record, log_to, write_table
 
 log_to(snakemake.log[0])
 params = snakemake.params
@@ -42,3 +42,4 @@ for directory in snakemake.input.sweep:
 limits = limit_table(sweep, anchors)
 write_table(limits, snakemake.output.limits, meta)
 logging.info("%d population rows; S_inf rows:\n%s", len(table), limits.to_string())
+logging.info(cpu_record())
