@@ -163,7 +163,9 @@ def test_p_to_l_verdict():
                 "p_over_l_high": 1 + 2 * excess,
             }
         )
-    assert p_to_l(split, pd.DataFrame(rows)).verdict == "holds"
+    claim = p_to_l(split.assign(data_points=1024), pd.DataFrame(rows))
+    assert claim.verdict == "holds" and claim.measured.startswith("at M = 1024 points")
+    split = split.assign(data_points=1024)
     rows[1].update(p_over_l_high=1.5)
     assert p_to_l(split, pd.DataFrame(rows)).verdict == "fails"
 

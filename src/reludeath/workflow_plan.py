@@ -167,8 +167,9 @@ def plan_workflow(config: dict) -> WorkflowPlan:
     if deep_on:
         targets += [
             f"results/deep/{table}.parquet"
-            for table in ("split", "path", "data_points", "networks")
+            for table in ("split", "path", "data_points", "networks", "population", "s_infinity")
         ]
+        targets.append("results/deep/s_law.json")
         targets += _figures("results/figures", ["deep_path", "deep_split"], formats)
         claims.append("results/deep/claims.parquet")
         sections.append("results/deep/summary.md")

@@ -4,15 +4,21 @@ stops the run before any job."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
+from scipy import stats
 from stats_helpers import SIGMAS
 from workflow_helpers import TINY, make_project, snakemake
 
 from reludeath.deep.identity import SPLIT_COLUMNS
+from reludeath.deep.m_limit import LIMIT_COLUMNS
 from reludeath.deep.path import PATH_COLUMNS
+from reludeath.deep.population import POPULATION_COLUMNS
+from reludeath.deep.s_law import CANDIDATES
 from reludeath.deep.tables import M_STEP_COLUMNS, NETWORK_COLUMNS
-from reludeath.stats import wilson_interval
+from reludeath.stats import Z95, wilson_interval
 
 DEEP = {
     **TINY,
@@ -25,6 +31,7 @@ DEEP = {
         "depths": [12, 100],
         "replicates": 100,
         "m_sweep": {"widths": [2, 3], "data_points": [1, 8, 32], "networks": 20},
+        "population": {"widths": [2, 3], "data_points": [4, 32, 64], "networks": 64},
     },
 }
 
@@ -60,6 +67,32 @@ def test_tables_and_claims(deep_run):
     assert "through the split identity" in (results / "summary.md").read_text()
 
 
+def test_population_tables_and_claim(deep_run):
+    """population.parquet: the closed forms, the arc at n = 2 at or above every nested
+    estimate, which never falls in M; s_infinity.parquet and the new claim."""
+    results = deep_run / "results"
+    table = pd.read_parquet(results / "deep" / "population.parquet")
+    assert list(table.columns) == list(POPULATION_COLUMNS)
+    exact = table[table["method"] == "exact"]
+    one = exact[exact["n"] == 1].sort_values("k")
+    assert one["p_alive"].tolist() == [2.0 ** -(k - 1) for k in range(1, 13)]
+    arc = table[table["method"] == "arc"].set_index("k")["p_alive"]
+    points = table[(table["method"] == "points") & (table["n"] == 2)]
+    by_m = {m: g.set_index("k")["p_alive"] for m, g in points.groupby("data_points")}
+    assert sorted(by_m) == [4, 32, 64]
+    assert (by_m[4] <= by_m[32]).all() and (by_m[32] <= by_m[64]).all() and (by_m[64] <= arc).all()
+    assert (points["gap_low"] <= points["gap"]).all()
+    assert (points["gap"] <= points["gap_high"]).all()
+    limits = pd.read_parquet(results / "deep" / "s_infinity.parquet")
+    assert list(limits.columns) == list(LIMIT_COLUMNS)
+    assert limits["method"].tolist() == ["exact", "arc", "tail_model", "tail_model"]
+    claims = pd.read_parquet(results / "claims.parquet").set_index("claim_id")
+    # two M values left after M = 1 (S = 0): too few for the tail model
+    assert claims.loc["rr.p_to_l_population", "verdict"] == "undecided"
+    assert "at M = 32 points" in claims.loc["rr.p_to_l", "measured"]
+    assert "P_inf(2, k)" in (results / "summary.md").read_text()
+
+
 def test_deep_path_matches_the_measured_path(deep_run):
     """At k <= the grid's depth the deep path (P/l through the split identity) agrees with the
     measured path (living networks counted, results/aggregate/path.parquet) along the same
@@ -89,3 +122,24 @@ def test_a_bad_deep_config_stops_before_any_job(tmp_path):
     (tmp_path / "b").mkdir()
     result = snakemake(make_project(tmp_path / "b", config), "--dry-run", check=False)
     assert result.returncode != 0 and "deep.replicates" in result.stdout + result.stderr
+
+
+def test_s_law_recomputed_from_the_table(deep_run):
+    """s_law.json: every candidate's chi2 and p (and the published one's, if any) recomputed
+    from split.parquet over n = 3..34 with se = (S_high - S_low) / (2 z)."""
+    results = deep_run / "results" / "deep"
+    law = json.loads((results / "s_law.json").read_text())
+    split = pd.read_parquet(results / "split.parquet")
+    use = split[(split["n"] >= 3) & (split["n"] <= 34)].sort_values("n")
+    n, s = use["n"].to_numpy(float), use["S"].to_numpy()
+    se = ((use["S_high"] - use["S_low"]) / (2 * Z95)).to_numpy()
+    assert law["n_range"] == [3, 34] and law["data"]["n"] == use["n"].tolist()
+    for name, fit in law["candidates"].items():
+        chi2 = (((s - CANDIDATES[name][0](n, *fit["params"].values())) / se) ** 2).sum()
+        assert fit["chi2"] == pytest.approx(chi2, rel=1e-9)
+        assert fit["p_value"] == pytest.approx(stats.chi2.sf(chi2, len(n) - 2), rel=1e-9)
+    if law["model"] is not None:
+        assert law["p_value"] == law["candidates"][law["model"]]["p_value"] >= 0.05
+    else:
+        assert all(f["p_value"] < 0.05 for f in law["candidates"].values())
+    assert law["m_sweep"]["formula"] == "S = a + b n + c ln M"

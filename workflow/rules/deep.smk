@@ -1,6 +1,8 @@
 # The path to k = 10^9 through the split identity, and S(n), c(n) against M (issue 19;
-# docs/science.md, "The deep method"). iid networks simulated until their splits stop, one
-# job per (n, M); the grid's widths come from its iid shards. On when deep.enabled.
+# docs/science.md, "The deep method"); the population probability P_inf and S_inf(n), the
+# M -> infinity limit (issue 31; docs/science.md, "The population probability"). iid networks
+# simulated until their splits stop, one job per (n, M); the grid's widths come from its iid
+# shards. On when deep.enabled.
 from reludeath.config import grid_iid_widths
 
 # Its widths are checked, and derived when left out, with the config (reludeath.config).
@@ -64,8 +66,53 @@ rule deep_tables:
         "../scripts/deep_tables.py"
 
 
+rule deep_population:
+    input:
+        sweep=DEEP_SWEEP_FILES,
+    output:
+        population="results/deep/population.parquet",
+        limits="results/deep/s_infinity.parquet",
+    log:
+        "results/logs/deep_population.log",
+    benchmark:
+        "results/benchmarks/deep_population.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    threads: 1
+    params:
+        population=DEEP["population"],
+        depth=config["depth"],
+        grid_widths=WIDTHS,
+        replicates=DEEP["replicates"],
+        seed=config["seed"],
+    script:
+        "../scripts/deep_population.py"
+
+
+rule deep_law:
+    input:
+        split="results/deep/split.parquet",
+        sweep=DEEP_SWEEP_FILES,
+    output:
+        "results/deep/s_law.json",
+    log:
+        "results/logs/deep_law.log",
+    benchmark:
+        "results/benchmarks/deep_law.tsv"
+    conda:
+        "../envs/reludeath.yaml"
+    params:
+        replicates=DEEP["replicates"],
+        seed=config["seed"],
+    script:
+        "../scripts/deep_law.py"
+
+
 rule deep_claims:
     input:
+        law="results/deep/s_law.json",
+        population="results/deep/population.parquet",
+        limits="results/deep/s_infinity.parquet",
         split="results/deep/split.parquet",
         path="results/deep/path.parquet",
         data_points="results/deep/data_points.parquet",

@@ -1,9 +1,11 @@
-"""Judge rr.p_to_l and lu.deep_born_dead on the deep tables; write them and the summary."""
+"""Judge rr.p_to_l, lu.deep_born_dead and rr.p_to_l_population on the deep tables; write them
+and the summary."""
 
 from reludeath.threads import limit_threads
 
 limit_threads(snakemake.threads)
 
+import json
 import logging
 from pathlib import Path
 
@@ -18,7 +20,8 @@ from reludeath.io import atomic_path, log_to, write_table
 log_to(snakemake.log[0])
 inputs = snakemake.input
 split, path = pd.read_parquet(inputs.split), pd.read_parquet(inputs.path)
-claims = claims_table(deep_claims(split, path))
+limits = pd.read_parquet(inputs.limits)
+claims = claims_table(deep_claims(split, path, limits))
 write_table(claims, snakemake.output.claims, {"version": __version__, "family": "deep"})
 text = deep_markdown(
     split,
@@ -27,6 +30,9 @@ text = deep_markdown(
     pd.read_parquet(inputs.m_steps),
     pd.read_parquet(inputs.networks),
     claims,
+    pd.read_parquet(inputs.population),
+    limits,
+    json.loads(Path(inputs.law).read_text()),
 )
 with atomic_path(snakemake.output.summary) as tmp:
     Path(tmp).write_text(text)

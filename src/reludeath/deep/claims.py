@@ -1,9 +1,11 @@
-"""rr.p_to_l and lu.deep_born_dead, judged on the deep family's tables (split.parquet,
-path.parquet). When the deep family runs, the grid does not judge these ids (CLAIM_IDS)."""
+"""rr.p_to_l, lu.deep_born_dead and rr.p_to_l_population, judged on the deep family's tables
+(split.parquet, path.parquet, s_infinity.parquet). When the deep family runs, the grid does not
+judge these ids (CLAIM_IDS)."""
 
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -11,10 +13,19 @@ import pandas as pd
 from reludeath.claims import Claim, judge
 from reludeath.grid.split import s_growth_report
 
-__all__ = ["CLAIM_IDS", "deep_born_dead", "deep_claims", "growth_of", "half_life", "p_to_l"]
+__all__ = [
+    "CLAIM_IDS",
+    "deep_born_dead",
+    "deep_claims",
+    "growth_of",
+    "half_life",
+    "p_to_l",
+    "p_to_l_population",
+]
 
-CLAIM_IDS = ("rr.p_to_l", "lu.deep_born_dead")
+CLAIM_IDS = ("rr.p_to_l", "lu.deep_born_dead", "rr.p_to_l_population")
 SPLIT, PATH = "results/deep/split.parquet", "results/deep/path.parquet"
+LIMITS = "results/deep/s_infinity.parquet"
 _Z95 = 1.959963984540054
 
 
@@ -58,7 +69,10 @@ def p_to_l(split: pd.DataFrame, path: pd.DataFrame) -> Claim:
     else:
         holds = None
     dropped = sorted(int(n) for n in split.loc[~np.isfinite(split["tail_bound"]), "n"])
+    points = sorted({int(m) for m in split["data_points"]})
     measured = (
+        f"at M = {', '.join(map(str, points))} points per network (P_M <= P_inf; "
+        f"{LIMITS} and rr.p_to_l_population for M -> infinity): "
         f"P/l - 1 along the path through the split identity: {' | '.join(parts)}; "
         f"below its value at k = {int(first)} for {sum(f is True for f in falls)} of "
         f"{len(falls)} p. S(n) = o(2^n) over n = {int(split['n'].min())}.."
@@ -102,6 +116,68 @@ def deep_born_dead(split: pd.DataFrame) -> Claim:
     return Claim("lu.deep_born_dead", source, claim, measured, judge(finite or None), SPLIT)
 
 
-def deep_claims(split: pd.DataFrame, path: pd.DataFrame) -> list[Claim]:
-    """The deep family's claims, in ledger order (CLAIM_IDS)."""
-    return [p_to_l(split, path), deep_born_dead(split)]
+def _interval(r) -> str:
+    return f"{r.S_inf:.4g} [{r.S_inf_low:.4g}, {r.S_inf_high:.4g}]"
+
+
+def p_to_l_population(limits: pd.DataFrame, split: pd.DataFrame) -> Claim:
+    """Judged on S_inf(n) = lim_M S(n, M) at the M sweep's widths (reludeath.deep.m_limit):
+    holds when every width's tail model passes its own test (p >= 0.05) with a finite S_inf
+    interval and S_inf(n) / 2^n falls from each width to the next (upper end of the wider
+    below lower end of the narrower); undecided otherwise. The exact rows (n = 1, and n = 2
+    from the arc construction over every input) are reported beside it."""
+    claim = (
+        "P(n(k),k) / l(n(k),k) -> 1 along the path, P over the input distribution "
+        "(every input, M -> infinity)"
+    )
+    source = "Rister & Rubin (long version) §5-6; P is over the data distribution (§2)"
+    fits = limits[limits["method"] == "tail_model"].sort_values("n")
+    anchors = limits[limits["method"] != "tail_model"].sort_values("n")
+    passes = [
+        bool(r.p_value >= 0.05 and np.isfinite(r.S_inf_high)) if np.isfinite(r.chi2) else False
+        for r in fits.itertuples()
+    ]
+    ratios = [(r.S_inf_low / 2.0**r.n, r.S_inf_high / 2.0**r.n) for r in fits.itertuples()]
+    falls = [later[1] < earlier[0] for earlier, later in pairwise(ratios)]
+    holds = True if len(fits) >= 2 and all(passes) and all(falls) else None
+    shown = [
+        f"n = {int(r.n)}: S_inf = {_interval(r)}, tail model chi2 = {r.chi2:.3g} on "
+        f"{r.dof:.0f} dof, p = {r.p_value:.3g} (a + b log M: chi2 = {r.log_chi2:.3g}) over "
+        f"M = {r.data_points}"
+        if np.isfinite(r.chi2)
+        else f"n = {int(r.n)}: too few M values for the tail model ({r.data_points})"
+        for r in fits.itertuples()
+    ]
+    grid = split.set_index("n")
+    anchor = [
+        f"n = {int(r.n)} ({r.method}, every input): S_inf = {_interval(r)}"
+        + (
+            f" against S = {grid.loc[r.n, 'S']:.4g} [{grid.loc[r.n, 'S_low']:.4g}, "
+            f"{grid.loc[r.n, 'S_high']:.4g}] at M = {int(grid.loc[r.n, 'data_points'])}"
+            if r.n in grid.index
+            else ""
+        )
+        for r in anchors.itertuples()
+    ]
+    why = (
+        "every tail model passes and S_inf(n) / 2^n falls"
+        if holds
+        else "undecided: "
+        + (
+            "a tail model fails its test or allows unbounded growth in M"
+            if not all(passes) or not len(fits)
+            else "S_inf(n) / 2^n does not fall significantly"
+        )
+    )
+    measured = "; ".join([*shown, *anchor]) + f". {why}"
+    evidence = f"{LIMITS}; results/deep/population.parquet"
+    return Claim("rr.p_to_l_population", source, claim, measured, judge(holds), evidence)
+
+
+def deep_claims(
+    split: pd.DataFrame, path: pd.DataFrame, limits: pd.DataFrame | None = None
+) -> list[Claim]:
+    """The deep family's claims, in ledger order (CLAIM_IDS); rr.p_to_l_population only
+    with the S_inf table."""
+    claims = [p_to_l(split, path), deep_born_dead(split)]
+    return claims if limits is None else [*claims, p_to_l_population(limits, split)]

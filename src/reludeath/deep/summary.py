@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["deep_markdown", "m_dependence"]
+__all__ = ["deep_markdown", "law_markdown", "m_dependence", "population_markdown"]
 
 _Z95 = 1.959963984540054
 
@@ -46,8 +46,12 @@ def deep_markdown(
     m_steps: pd.DataFrame,
     networks: pd.DataFrame,
     claims: pd.DataFrame,
+    population: pd.DataFrame | None = None,
+    limits: pd.DataFrame | None = None,
+    law: dict | None = None,
 ) -> str:
-    """The Markdown section: S, c per width, P/l along the path, S and c against M."""
+    """The Markdown section: S, c per width, P/l along the path, S and c against M, and (with
+    its tables) the population probability and S_inf."""
     head = "| n | M | networks | K | S [95%] | c - 1 [95%] | tail bound |\n" + "|---" * 7 + "|"
     lines = ["## The path to k = 10^9 through the split identity", ""]
     lines += [
@@ -112,9 +116,93 @@ def deep_markdown(
     lines += [
         "",
         "The paper's P is about the data distribution, the M -> infinity limit of the simulated "
-        "quantity; a fixed-M study estimates it from below (S and c grow with M). Where the "
-        "increments shrink, the M = 1024 values are within the last steps' share of the limit.",
+        "quantity; a fixed-M study estimates it from below (S and c grow with M). Shrinking "
+        "increments alone do not bound what is left: the limit is estimated by the tail model "
+        "below, or left undecided.",
     ]
+    if law is not None:
+        lines += ["", *law_markdown(law)]
+    if population is not None and limits is not None:
+        lines += ["", *population_markdown(population, limits, split)]
     lines += ["", "### Claims judged here", ""]
     lines += [f"- `{r.claim_id}`: **{r.verdict}**. {r.measured}" for r in claims.itertuples()]
     return "\n".join(lines) + "\n"
+
+
+def _p(value: float, low: float, high: float) -> str:
+    return f"{value:.4g} [{low:.4g}, {high:.4g}]"
+
+
+def population_markdown(
+    population: pd.DataFrame, limits: pd.DataFrame, split: pd.DataFrame
+) -> list[str]:
+    """Lines: P_inf(2, k) from the arc construction against P_M on the same networks at the
+    grid's M, with the gap P_inf - P_M (paired); P_M(3, k) at the smallest and largest M; and
+    S_inf(n) per width."""
+    lines = ["### The population probability P_inf (every input)", ""]
+    points = population[population["method"] == "points"]
+    arc = population[population["method"] == "arc"].set_index("k")
+    depths = [k for k in (2, 4, 8, 16) if k in arc.index]
+    grid_m = split.loc[split["n"] == 2, "data_points"]
+    m = int(grid_m.iloc[0]) if len(grid_m) else int(points["data_points"].max())
+    paired = points[(points["n"] == 2) & (points["data_points"] == m)].set_index("k")
+    if depths and not paired.empty:
+        lines += [
+            f"n = 2, on the same {int(arc['networks'].iloc[0])} networks: P_inf from the exact "
+            f"arc construction, P_M on each network's first M = {m} points, and the gap "
+            "P_inf - P_M (the share of networks alive over every input and dead on the points; "
+            "95% Wilson intervals).",
+            "",
+            f"| k | P_inf(2, k) | P_{m}(2, k) | P_inf - P_{m} |",
+            "|---|---|---|---|",
+        ]
+        for k in depths:
+            a, b = arc.loc[k], paired.loc[k]
+            lines.append(
+                f"| {k} | {_p(a.p_alive, a.p_low, a.p_high)} | {_p(b.p_alive, b.p_low, b.p_high)}"
+                f" | {_p(b.gap, b.gap_low, b.gap_high)} |"
+            )
+        lines.append("")
+    for n, rows in points[points["n"] != 2].groupby("n"):
+        small, large = rows["data_points"].min(), rows["data_points"].max()
+        by = rows.set_index(["data_points", "k"])
+        shown = [
+            f"k = {k}: {by.loc[(small, k), 'p_alive']:.4g} at M = {small}, "
+            f"{_p(*by.loc[(large, k), ['p_alive', 'p_low', 'p_high']])} at M = {large}"
+            for k in (2, 4, 8, 16)
+            if (large, k) in by.index
+        ]
+        lines += [f"- n = {int(n)}, nested in M: " + "; ".join(shown), ""]
+    lines += [
+        "### S_inf(n), the limit in M",
+        "",
+        "| n | method | S_inf [95%] | chi2 / dof, p | a + b log M chi2 | M |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in limits.itertuples():
+        fit = f"{r.chi2:.3g} / {r.dof:.0f}, p = {r.p_value:.3g}" if math.isfinite(r.chi2) else "-"
+        log = f"{r.log_chi2:.3g}" if math.isfinite(r.log_chi2) else "-"
+        lines.append(
+            f"| {int(r.n)} | {r.method} | {_p(r.S_inf, r.S_inf_low, r.S_inf_high)} | {fit} | "
+            f"{log} | {r.data_points} |"
+        )
+    return lines
+
+
+def law_markdown(law: dict) -> list[str]:
+    """Lines: the S(n) law (results/deep/s_law.json) and the fit in ln M."""
+    lo, hi = law["n_range"]
+    lines = [f"### The S(n) law over n = {lo}..{hi} (results/deep/s_law.json)", ""]
+    lines += [f"At the grid's M, errors from the bootstrap over networks: {law['verdict']}."]
+    fit = law.get("m_sweep", {})
+    if fit.get("available"):
+        a, b, c = (fit["params"][k] for k in "abc")
+        ea, eb, ec = (fit["errors"][k] for k in "abc")
+        lines += [
+            "",
+            f"On the M sweep (n = {fit['widths']}, M = {fit['data_points']}): S = {a:.3g} "
+            f"(+- {ea:.2g}) + {b:.3g} (+- {eb:.2g}) n + {c:.3g} (+- {ec:.2g}) ln M, chi2 = "
+            f"{fit['chi2']:.3g} on {fit['dof']} dof, p = {fit['p_value']:.3g}"
+            f"{'' if fit['passes'] else ' (fails its test)'}.",
+        ]
+    return lines
