@@ -1,6 +1,13 @@
 # reludeath: ReLU network death at random initialization (Rister & Rubin), end to end.
 # Run with `snakemake --cores all`; see README.md and config/README.md. Also usable as a
 # Snakemake module from another workflow (README.md, "Use it in your own workflow").
+from snakemake.exceptions import WorkflowError
+from reludeath.versioning import version_problem
+
+# The package at this workflow's version (pyproject.toml), before any rule file imports it.
+PYPROJECT = workflow.source_path("pyproject.toml")
+if problem := version_problem(PYPROJECT, PYPROJECT.flags["sourcecache_entry"]):
+    raise WorkflowError(problem)
 
 
 configfile: "config/config.yaml"
