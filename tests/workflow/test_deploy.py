@@ -1,5 +1,6 @@
 """The workflow deployed the standard Snakemake way (README, "Deploy with snakedeploy"): the
-package version it checks while parsing."""
+package version it checks while parsing, and `snakemake --lint` clean but for the software
+stack, which is pip, not conda (docs/deploy.md)."""
 
 from __future__ import annotations
 
@@ -36,3 +37,20 @@ def test_a_different_installed_version_stops_the_run(tmp_path):
 
 def test_the_checkout_s_version_is_the_installed_one():
     assert f'version = "{reludeath.__version__}"' in (ROOT / "pyproject.toml").read_text()
+
+
+# Snakemake's lint for a rule with neither `conda:` nor `container:`. The workflow has neither
+# on purpose: its software is the pip-installed package (docs/deploy.md).
+SOFTWARE_LINT = "Specify a conda environment or container for each rule."
+
+
+def test_snakemake_lint_finds_nothing_but_the_software_stack(tmp_path):
+    directory = make_project(tmp_path)
+    result = snakemake(directory, "--lint", check=False)
+    output = result.stdout + result.stderr
+    rules = snakemake(directory, "--list-rules").stdout.split()
+    linted = re.findall(r"^Lints for rule (\w+) ", output, re.M)
+    lints = re.findall(r"^    \* (.*):$", output, re.M)
+    assert "Lints for snakefile" not in output, output
+    assert set(lints) == {SOFTWARE_LINT} and len(lints) == len(linted), output
+    assert sorted(linted) == sorted(rule for rule in rules if rule != "all")

@@ -16,8 +16,6 @@ rule judge_grid_claims:
         "results/logs/judge_grid_claims.log",
     benchmark:
         "results/benchmarks/judge_grid_claims.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     params:
         omit=GRID_OMITTED_CLAIMS,
     script:
@@ -37,7 +35,5 @@ rule collect_claims:
         "results/logs/collect_claims.log",
     benchmark:
         "results/benchmarks/collect_claims.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     script:
         "../scripts/collect_claims.py"

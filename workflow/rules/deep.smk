@@ -33,8 +33,6 @@ rule deep_simulate:
         "results/logs/deep_simulate/{bundle}.log",
     benchmark:
         "results/benchmarks/deep_simulate/{bundle}.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards: max(
@@ -63,8 +61,6 @@ rule deep_tables:
         "results/logs/deep_tables.log",
     benchmark:
         "results/benchmarks/deep_tables.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     params:
         grid_widths=WIDTHS,
         grid_depth=config["depth"],
@@ -90,8 +86,6 @@ rule deep_claims:
         "results/logs/deep_claims.log",
     benchmark:
         "results/benchmarks/deep_claims.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     script:
         "../scripts/deep_claims.py"
 
@@ -114,8 +108,6 @@ rule plot_deep:
         "results/logs/plot_deep.log",
     benchmark:
         "results/benchmarks/plot_deep.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     params:
         dpi=FIGURES_CONFIG["dpi"],
     script:

@@ -14,8 +14,6 @@ for dyn_name in DYN_RUN:
             f"results/logs/{dyn_name}.log",
         benchmark:
             f"results/benchmarks/{dyn_name}.tsv"
-        conda:
-            "../envs/reludeath.yaml"
         threads: DYN_EXPERIMENTS[dyn_name].threads
         params:
             experiment=dyn_name,
@@ -49,8 +47,6 @@ if DYN_PLOTTED:
             "results/logs/plot_dynamics.log",
         benchmark:
             "results/benchmarks/plot_dynamics.tsv"
-        conda:
-            "../envs/reludeath.yaml"
         params:
             figures={name: list(DYN_FIGURES[name].tables) for name in DYN_PLOTTED},
             formats=FIGURES_CONFIG["formats"],
@@ -80,8 +76,6 @@ if DYN_RUN:
             "results/logs/dynamics_report.log",
         benchmark:
             "results/benchmarks/dynamics_report.tsv"
-        conda:
-            "../envs/reludeath.yaml"
         params:
             dy=DY,
             ar=AR,

@@ -11,8 +11,6 @@ rule check_variance_assumption:
         "results/logs/check_variance_assumption.log",
     benchmark:
         "results/benchmarks/check_variance_assumption.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     params:
         data_points=config["data_points"],
         depth=config["depth"],
@@ -30,8 +28,6 @@ rule split_bootstrap:
         "results/logs/split_bootstrap.log",
     benchmark:
         "results/benchmarks/split_bootstrap.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     params:
         depth=config["depth"],
         seed=config["seed"],
@@ -53,8 +49,6 @@ rule fit_convergence:
         "results/logs/fit_convergence.log",
     benchmark:
         "results/benchmarks/fit_convergence.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     params:
         data_points=config["data_points"],
         depth=config["depth"],

@@ -21,8 +21,6 @@ rule plot_practice:
         "results/logs/plot_practice.log",
     benchmark:
         "results/benchmarks/plot_practice.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     params:
         dpi=FIGURES_CONFIG["dpi"],
     script:
@@ -39,8 +37,6 @@ rule practice_claims:
         "results/logs/practice_claims.log",
     benchmark:
         "results/benchmarks/practice_claims.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     params:
         evidence=["results/aggregate/grid.parquet", *PRACTICE_FIGURES],
     script:

@@ -17,7 +17,5 @@ rule write_summary:
         "results/logs/write_summary.log",
     benchmark:
         "results/benchmarks/write_summary.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     script:
         "../scripts/write_summary.py"

@@ -31,8 +31,6 @@ rule variant_table:
         "results/logs/variant_table_{variant}.log",
     benchmark:
         "results/benchmarks/variant_table_{variant}.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     params:
         section=lambda wildcards: config["variants"][wildcards.variant],
         seed=config["seed"],
@@ -54,8 +52,6 @@ rule plot_variants:
         "results/logs/plot_variants.log",
     benchmark:
         "results/benchmarks/plot_variants.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     params:
         dpi=FIGURES_CONFIG["dpi"],
     script:
@@ -72,8 +68,6 @@ rule variant_claims:
         "results/logs/variant_claims.log",
     benchmark:
         "results/benchmarks/variant_claims.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     params:
         depth={
             variant: config["variants"][variant].get("depth") for variant in VARIANTS
