@@ -29,6 +29,7 @@ rule aggregate_grid:
         "results/logs/aggregate_grid.log",
     benchmark:
         "results/benchmarks/aggregate_grid.tsv"
+    localrule: True
     params:
         schemes=SCHEMES,
         traits=SCHEME_TRAITS,
@@ -47,6 +48,7 @@ rule aggregate_path:
         "results/logs/aggregate_path.log",
     benchmark:
         "results/benchmarks/aggregate_path.tsv"
+    localrule: True
     params:
         p=PATH["p"],
         depth=PATH["depth"],

@@ -16,6 +16,7 @@ rule judge_grid_claims:
         "results/logs/judge_grid_claims.log",
     benchmark:
         "results/benchmarks/judge_grid_claims.tsv"
+    localrule: True
     params:
         omit=GRID_OMITTED_CLAIMS,
     script:
@@ -35,5 +36,6 @@ rule collect_claims:
         "results/logs/collect_claims.log",
     benchmark:
         "results/benchmarks/collect_claims.tsv"
+    localrule: True
     script:
         "../scripts/collect_claims.py"

@@ -61,6 +61,7 @@ rule deep_tables:
         "results/logs/deep_tables.log",
     benchmark:
         "results/benchmarks/deep_tables.tsv"
+    localrule: True
     params:
         grid_widths=WIDTHS,
         grid_depth=config["depth"],
@@ -86,6 +87,7 @@ rule deep_claims:
         "results/logs/deep_claims.log",
     benchmark:
         "results/benchmarks/deep_claims.tsv"
+    localrule: True
     script:
         "../scripts/deep_claims.py"
 
@@ -108,6 +110,7 @@ rule plot_deep:
         "results/logs/plot_deep.log",
     benchmark:
         "results/benchmarks/plot_deep.tsv"
+    localrule: True
     params:
         dpi=FIGURES_CONFIG["dpi"],
     script:

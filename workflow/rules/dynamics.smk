@@ -47,6 +47,7 @@ if DYN_PLOTTED:
             "results/logs/plot_dynamics.log",
         benchmark:
             "results/benchmarks/plot_dynamics.tsv"
+        localrule: True
         params:
             figures={name: list(DYN_FIGURES[name].tables) for name in DYN_PLOTTED},
             formats=FIGURES_CONFIG["formats"],
@@ -76,6 +77,7 @@ if DYN_RUN:
             "results/logs/dynamics_report.log",
         benchmark:
             "results/benchmarks/dynamics_report.tsv"
+        localrule: True
         params:
             dy=DY,
             ar=AR,

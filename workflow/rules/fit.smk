@@ -11,6 +11,7 @@ rule check_variance_assumption:
         "results/logs/check_variance_assumption.log",
     benchmark:
         "results/benchmarks/check_variance_assumption.tsv"
+    localrule: True
     params:
         data_points=config["data_points"],
         depth=config["depth"],
@@ -28,6 +29,7 @@ rule split_bootstrap:
         "results/logs/split_bootstrap.log",
     benchmark:
         "results/benchmarks/split_bootstrap.tsv"
+    localrule: True
     params:
         depth=config["depth"],
         seed=config["seed"],
@@ -49,6 +51,7 @@ rule fit_convergence:
         "results/logs/fit_convergence.log",
     benchmark:
         "results/benchmarks/fit_convergence.tsv"
+    localrule: True
     params:
         data_points=config["data_points"],
         depth=config["depth"],

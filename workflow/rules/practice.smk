@@ -21,6 +21,7 @@ rule plot_practice:
         "results/logs/plot_practice.log",
     benchmark:
         "results/benchmarks/plot_practice.tsv"
+    localrule: True
     params:
         dpi=FIGURES_CONFIG["dpi"],
     script:
@@ -37,6 +38,7 @@ rule practice_claims:
         "results/logs/practice_claims.log",
     benchmark:
         "results/benchmarks/practice_claims.tsv"
+    localrule: True
     params:
         evidence=["results/aggregate/grid.parquet", *PRACTICE_FIGURES],
     script:

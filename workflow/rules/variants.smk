@@ -52,6 +52,7 @@ rule plot_variants:
         "results/logs/plot_variants.log",
     benchmark:
         "results/benchmarks/plot_variants.tsv"
+    localrule: True
     params:
         dpi=FIGURES_CONFIG["dpi"],
     script:
@@ -68,6 +69,7 @@ rule variant_claims:
         "results/logs/variant_claims.log",
     benchmark:
         "results/benchmarks/variant_claims.tsv"
+    localrule: True
     params:
         depth={
             variant: config["variants"][variant].get("depth") for variant in VARIANTS
