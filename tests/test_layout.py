@@ -18,7 +18,8 @@ from reludeath.variants.grid import VARIANTS
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "reludeath"
-RULE_FILES = sorted([ROOT / "Snakefile", *(ROOT / "workflow" / "rules").glob("*.smk")])
+WORKFLOW = ROOT / "workflow"
+RULE_FILES = sorted([WORKFLOW / "Snakefile", *(WORKFLOW / "rules").glob("*.smk")])
 SCRIPTS = sorted((ROOT / "workflow" / "scripts").glob("*.py"))
 
 # Each registry's names: a rule file that spells two of them out repeats the list.

@@ -1,5 +1,6 @@
-"""Plug-in schemes (docs/plugins.md): the example file, its oracle, and one refusal per bad
-entry, each before any network is simulated and naming the key."""
+"""Plug-in schemes (docs/plugins.md): the example file, its oracle, the same example named by
+module, and one refusal per bad entry, each before any network is simulated and naming the
+key."""
 
 import shutil
 import textwrap
@@ -14,12 +15,13 @@ from stats_helpers import binomial_tolerance
 
 from reludeath import ShardSpec, lower_bound
 from reludeath.config import ConfigError, check_config
-from reludeath.plugin import PLUGIN_KEYS, plugin_entry
+from reludeath.plugin import PLUGIN_KEYS, SOURCE_KEYS, plugin_entry
 from reludeath.schemes import configured_schemes, scheme_traits
 from reludeath.simulate import draw_network
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "docs" / "examples" / "truncated_normal.py"
+MODULE = "reludeath.examples.truncated_normal"
+EXAMPLE = ROOT / "src" / "reludeath" / "examples" / "truncated_normal.py"
 SCHEMA = yaml.safe_load((ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text())
 
 
@@ -52,7 +54,11 @@ def write(project, text, name="inits/mine.py"):
 def test_schema_declares_the_plugin_keys():
     plugin = SCHEMA["properties"]["schemes"]["items"]["oneOf"][1]["properties"]["plugin"]
     assert list(plugin["properties"]) == list(PLUGIN_KEYS)
-    assert plugin["required"] == [k for k, v in PLUGIN_KEYS.items() if v is None]
+    sources = [branch["required"] for branch in plugin["oneOf"]]
+    assert sources == [[key] for key in SOURCE_KEYS]
+    assert plugin["required"] == [
+        k for k, v in PLUGIN_KEYS.items() if v is None and k not in SOURCE_KEYS
+    ]
     defaults = {k: v["default"] for k, v in plugin["properties"].items() if "default" in v}
     assert defaults == {k: v for k, v in PLUGIN_KEYS.items() if v is not None}
 
@@ -215,3 +221,62 @@ def test_missing_function_key_is_refused_by_the_schema(project):
 def test_the_example_passes_the_schema(project):
     config = check_config({"seed": 1, "schemes": ["iid", entry(options={"limit": 2.0})]}, SCHEMA)
     assert config["schemes"][1]["plugin"]["options"] == {"limit": 2.0}
+
+
+def test_the_example_named_by_module_is_the_file_named_by_path(project):
+    """The shipped module and a copy of its file give one label, one hash, one network."""
+    by_path = configured()
+    by_module = configured(path=None, module=MODULE)
+    assert by_module[0] == by_path[0] == "plugin-truncated_normal-draw"
+    assert by_module[1]["module"] == MODULE and "path" not in by_module[1]
+    assert "module" not in by_path[1]
+    assert by_module[1]["sha256"] == by_path[1]["sha256"]
+    networks = []
+    for label, options in (by_path, by_module):
+        spec = ShardSpec(label, 4, 6, 1, 8, seed=3, options=tuple(sorted(options.items())))
+        networks.append(draw_network(spec, spec.scheme_object, 0, np.dtype(np.float64))[1])
+    np.testing.assert_array_equal(*networks)
+
+
+def test_the_module_is_found_from_any_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no inits/ here: only the installed package
+    label, options = configured(path=None, module=MODULE)
+    assert label == "plugin-truncated_normal-draw" and options["sign_symmetric"] is True
+
+
+def test_a_relative_path_is_relative_to_the_working_directory(project, monkeypatch):
+    configured()  # found from the project directory
+    monkeypatch.chdir(project / "inits")
+    with pytest.raises(ValueError, match=r"plugin\.path: no file 'inits/truncated_normal\.py'"):
+        configured()
+
+
+def test_missing_module_is_refused(project):
+    with pytest.raises(ValueError, match=r"schemes\[0\]\.plugin\.module: no module 'nosuch\.mod'"):
+        configured(path=None, module="nosuch.mod")
+    with pytest.raises(ValueError, match=r"plugin\.module: no module 'reludeath\.examples\.none'"):
+        configured(path=None, module="reludeath.examples.none")
+
+
+def test_missing_function_in_a_module_is_refused(project):
+    with pytest.raises(ValueError, match=rf"plugin\.function: '{MODULE}' has no function 'drow'"):
+        configured(path=None, module=MODULE, function="drow")
+
+
+@pytest.mark.parametrize(
+    "changes, got", [({"module": MODULE}, "path and module"), ({"path": None}, "neither")]
+)
+def test_exactly_one_of_path_and_module(project, changes, got):
+    bad = entry(**changes)
+    with pytest.raises(ConfigError, match=r"'schemes\[0\]\.plugin' is .* exactly one of the keys "
+                       r"path, module"):  # fmt: skip
+        check_config({"seed": 1, "schemes": [bad]}, SCHEMA)
+    with pytest.raises(ValueError, match=rf"plugin: give exactly one of path or module, got {got}"):
+        plugin_entry(bad["plugin"])
+
+
+def test_the_practice_config_names_the_shipped_module():
+    practice = yaml.safe_load((ROOT / "config" / "practice.yaml").read_text())
+    plugins = [item["plugin"] for item in practice["schemes"] if isinstance(item, dict)
+               and "plugin" in item]  # fmt: skip
+    assert [p.get("module") for p in plugins] == [MODULE]

@@ -311,6 +311,9 @@ def _branch_for(value: Any, branches: list[dict]) -> dict | None:
 def describe(schema: dict, plural: bool = False) -> str:
     """What a schema allows, in words: 'a non-empty list of distinct integers from 1 to 64'."""
     if "oneOf" in schema:
+        if all(list(option) == ["required"] for option in schema["oneOf"]):  # one key of some
+            keys = ", ".join(key for option in schema["oneOf"] for key in option["required"])
+            return f"{_NOUNS['object'][plural]} with exactly one of the keys {keys}"
         return " or ".join(describe(option, plural) for option in schema["oneOf"])
     if "enum" in schema:
         values = ", ".join(_show(v) for v in schema["enum"])

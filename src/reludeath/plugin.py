@@ -1,17 +1,21 @@
-"""Plug-in schemes: a plain function in a user's file draws a network (docs/plugins.md).
+"""Plug-in schemes: a plain function in a user's file or module draws a network
+(docs/plugins.md).
 
-The config entry ``{plugin: {path: inits/my_scheme.py, function: draw, ...}}`` names a
-function ``draw(rng, n, depth, **options) -> (weights, biases)`` with weights of shape
-(depth, n, n) and biases of shape (depth, n), any float dtype. This module checks an entry
-before any job runs (file, function, signature, a tiny draw's shapes and finiteness),
-labels it, hashes the file (a plug-in's shards follow its content) and loads the function
-in the jobs. It knows nothing of ``Scheme``: ``schemes.Plugin`` wraps what it loads.
+The config entry ``{plugin: {path: inits/my_scheme.py, function: draw, ...}}`` (or
+``{plugin: {module: reludeath.examples.truncated_normal, ...}}``: exactly one of `path` and
+`module`) names a function ``draw(rng, n, depth, **options) -> (weights, biases)`` with
+weights of shape (depth, n, n) and biases of shape (depth, n), any float dtype. This module
+checks an entry before any job runs (file or module, function, signature, a tiny draw's
+shapes and finiteness), labels it, hashes the source file (a plug-in's shards follow its
+content) and loads the function in the jobs. It knows nothing of ``Scheme``:
+``schemes.Plugin`` wraps what it loads.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import importlib.util
 import inspect
 import math
@@ -25,33 +29,59 @@ import numpy as np
 __all__ = [
     "PLUGIN_KEYS",
     "PREFIX",
+    "SOURCE_KEYS",
     "checked_draw",
     "file_hash",
     "load_function",
     "plugin_entry",
     "plugin_label",
+    "source_file",
 ]
 
 PREFIX = "plugin"
 
-# The keys of a `plugin:` entry, with their defaults (None: required). The config schema
-# declares the same keys (a test compares them).
+# The keys of a `plugin:` entry, with their defaults (None: no default; `function` is
+# required and so is exactly one of SOURCE_KEYS). The config schema declares the same keys
+# (a test compares them).
 PLUGIN_KEYS: dict[str, Any] = {
     "path": None,
+    "module": None,
     "function": None,
     "sign_symmetric": False,
     "bias": True,
     "options": {},
 }
 
+# Where the function lives: a Python file (relative to the working directory) or an
+# importable module; an entry names exactly one.
+SOURCE_KEYS = ("path", "module")
+
 # The tiny draw every entry must pass before any job runs: (n, depth).
 _PROBE = (3, 2)
 
 
-def plugin_label(path: str, function: str) -> str:
-    """'plugin-<file stem>-<function>', the stem's characters outside [A-Za-z0-9_] as '_'."""
-    stem = re.sub(r"[^A-Za-z0-9_]", "_", Path(path).stem)
-    return f"{PREFIX}-{stem}-{function}"
+def plugin_label(path: str, function: str, module: str = "") -> str:
+    """'plugin-<stem>-<function>', the stem being the file's (`path`) or the module's last
+    dotted part (`module`, when given), its characters outside [A-Za-z0-9_] as '_'."""
+    stem = module.rpartition(".")[2] if module else Path(path).stem
+    return f"{PREFIX}-{re.sub(r'[^A-Za-z0-9_]', '_', stem)}-{function}"
+
+
+def source_file(path: str = "", module: str = "") -> Path:
+    """The file holding a plug-in's code: `path` (relative to the working directory) or the
+    source file of the importable `module`; a ValueError naming the key when there is none."""
+    if not module:
+        file = Path(path)
+        if not file.is_file():
+            raise ValueError(f"plugin.path: no file {path!r} (relative to {Path.cwd()})")
+        return file
+    try:
+        spec = importlib.util.find_spec(module)
+    except Exception as error:  # a missing parent package, or one whose import fails
+        raise ValueError(f"plugin.module: no module {module!r}: {error!r}") from None
+    if spec is None or not spec.origin or not Path(spec.origin).is_file():
+        raise ValueError(f"plugin.module: no module {module!r} with a source file importable here")
+    return Path(spec.origin)
 
 
 def file_hash(path: str | Path) -> str:
@@ -60,33 +90,37 @@ def file_hash(path: str | Path) -> str:
 
 
 @functools.lru_cache(maxsize=32)
-def load_function(path: str, function: str, sha256: str = "") -> Callable:
-    """`function` of the Python file `path` (relative to the working directory), loaded once
-    per process and content. When `sha256` is given the file must still have that content
-    (it is part of the cache key, so an edited file is loaded afresh)."""
-    file = Path(path)
-    if not file.is_file():
-        raise ValueError(f"plugin.path: no file {path!r} (relative to {Path.cwd()})")
+def load_function(path: str, function: str, sha256: str = "", module: str = "") -> Callable:
+    """`function` of the Python file `path` (relative to the working directory) or, when
+    given, of the importable `module`, loaded once per process and content. When `sha256` is
+    given the source file must still have that content (it is part of the cache key, so an
+    edited file is loaded afresh; a module is imported the usual way, once per process)."""
+    key, source = ("module", module) if module else ("path", path)
+    file = source_file(path, module)
     if sha256 and file_hash(file) != sha256:
-        raise ValueError(f"plugin.path: {path!r} changed since the configuration was checked")
-    module_name = f"reludeath_plugin_{hashlib.sha256(str(file.resolve()).encode()).hexdigest()}"
-    spec = importlib.util.spec_from_file_location(module_name, file)
-    if spec is None or spec.loader is None:
-        raise ValueError(f"plugin.path: {path!r} cannot be imported as a Python file")
-    module = importlib.util.module_from_spec(spec)
+        raise ValueError(f"plugin.{key}: {source!r} changed since the configuration was checked")
+    if not module:
+        name = f"reludeath_plugin_{hashlib.sha256(str(file.resolve()).encode()).hexdigest()}"
+        spec = importlib.util.spec_from_file_location(name, file)
+        if spec is None or spec.loader is None:
+            raise ValueError(f"plugin.path: {path!r} cannot be imported as a Python file")
     try:
-        spec.loader.exec_module(module)
+        if module:
+            loaded = importlib.import_module(module)
+        else:
+            loaded = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(loaded)
     except Exception as error:
-        raise ValueError(f"plugin.path: importing {path!r} failed: {error!r}") from error
-    found = getattr(module, function, None)
+        raise ValueError(f"plugin.{key}: importing {source!r} failed: {error!r}") from error
+    found = getattr(loaded, function, None)
     if not callable(found):
         names = sorted(
             name
-            for name, value in vars(module).items()
+            for name, value in vars(loaded).items()
             if inspect.isfunction(value) and not name.startswith("_")
         )
         raise ValueError(
-            f"plugin.function: {path!r} has no function {function!r}; its functions: {names}"
+            f"plugin.function: {source!r} has no function {function!r}; its functions: {names}"
         )
     return found
 
@@ -136,13 +170,16 @@ def plugin_entry(entry: object, key: str = "plugin") -> tuple[str, dict]:
     unknown = sorted(set(entry) - set(PLUGIN_KEYS))
     if unknown:
         raise ValueError(f"{key}.{unknown[0]}: unknown key; allowed keys: {', '.join(PLUGIN_KEYS)}")
-    missing = [
-        name for name, default in PLUGIN_KEYS.items() if default is None and name not in entry
-    ]
-    if missing:
-        raise ValueError(f"{key}.{missing[0]}: required")
+    sources = [name for name in SOURCE_KEYS if name in entry]
+    if len(sources) != 1:
+        raise ValueError(
+            f"{key}: give exactly one of {' or '.join(SOURCE_KEYS)}, got "
+            f"{' and '.join(sources) if sources else 'neither'}"
+        )
+    if "function" not in entry:
+        raise ValueError(f"{key}.function: required")
     values = {name: entry.get(name, default) for name, default in PLUGIN_KEYS.items()}
-    for name in ("path", "function"):
+    for name in (*sources, "function"):
         if not isinstance(values[name], str) or not values[name]:
             raise ValueError(f"{key}.{name}: must be a non-empty string, got {values[name]!r}")
     for name in ("sign_symmetric", "bias"):
@@ -160,12 +197,11 @@ def plugin_entry(entry: object, key: str = "plugin") -> tuple[str, dict]:
                 f"{key}.options.{name}: must be a finite number, a string or a boolean, "
                 f"got {value!r}"
             )
-    path, function = values["path"], values["function"]
-    if not Path(path).is_file():
-        raise ValueError(f"{key}.path: no file {path!r} (relative to {Path.cwd()})")
-    sha256 = file_hash(path)
+    (source,) = sources
+    path, module, function = values["path"] or "", values["module"] or "", values["function"]
     try:
-        found = load_function(path, function, sha256)
+        sha256 = file_hash(source_file(path, module))
+        found = load_function(path, function, sha256, module)
     except ValueError as error:
         raise ValueError(f"{key}.{str(error).removeprefix('plugin.')}") from None
     try:
@@ -184,9 +220,9 @@ def plugin_entry(entry: object, key: str = "plugin") -> tuple[str, dict]:
         raise ValueError(
             f"{key}.function: a draw with n = {n}, depth = {depth} raised {error!r}"
         ) from None
-    label = plugin_label(path, function)
+    label = plugin_label(path, function, module)
     return label, {
-        "path": path,
+        source: values[source],
         "function": function,
         "sign_symmetric": values["sign_symmetric"],
         "bias": values["bias"],

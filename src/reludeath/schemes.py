@@ -380,13 +380,15 @@ class ConstBias(IID):
 
 @dataclass(frozen=True)
 class Plugin(Scheme):
-    """A user's scheme: `function` of the file `path` (relative to the working directory)
-    draws (weights (depth, n, n), biases (depth, n)) from one generator (docs/plugins.md).
-    `sha256` is the file's content hash: a plug-in's shards follow its file's content."""
+    """A user's scheme: `function` of the file `path` (relative to the working directory) or
+    of the importable `module` draws (weights (depth, n, n), biases (depth, n)) from one
+    generator (docs/plugins.md). `sha256` is the source file's content hash: a plug-in's
+    shards follow its file's content."""
 
     name: ClassVar[str] = plugin.PREFIX
     family: ClassVar[str] = plugin.PREFIX
     path: str = ""
+    module: str = ""
     function: str = ""
     sign_symmetric: bool = False  # type: ignore[misc]  # declared by the user
     bias: bool = True
@@ -404,7 +406,7 @@ class Plugin(Scheme):
         depth: int,
         weights_out: np.ndarray | None = None,
     ) -> Parameters:
-        function = plugin.load_function(self.path, self.function, self.sha256)
+        function = plugin.load_function(self.path, self.function, self.sha256, self.module)
         options = dict(self.options)
         weights, biases = each(
             streams[0],
@@ -457,7 +459,7 @@ def scheme_label(name: str, options: dict[str, float]) -> str:
 
 def configured_schemes(items: list) -> dict[str, tuple[dict, str]]:
     """{name: (options, label)} from the config's `schemes` list, whose items are names,
-    one-key mappings {name: {option: value}} or plug-ins {plugin: {path: ..., ...}}; each
+    one-key mappings {name: {option: value}} or plug-ins {plugin: {path or module: ...}}; each
     name may appear once. Options left out take their defaults (CONFIG_OPTIONS), so
     `iid_bias` alone means bias_std = 1. A plug-in's name and label are both
     'plugin-<file>-<function>' and its options carry its file's content hash."""

@@ -36,7 +36,7 @@ def consumer(directory, config, module_config, use):
     (directory / "Snakefile").write_text(
         'configfile: "config/config.yaml"\n\n'
         "module reludeath:\n"
-        f'    snakefile: "{ROOT / "Snakefile"}"\n'
+        f'    snakefile: "{ROOT / "workflow" / "Snakefile"}"\n'
         f"    config: {module_config}\n\n"
         f"{use}\n"
     )

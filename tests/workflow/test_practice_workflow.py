@@ -33,7 +33,8 @@ LABEL = "plugin-truncated_normal-draw"
 def project(directory, config=PRACTICE):
     make_project(directory, config)
     (directory / "inits").mkdir()
-    shutil.copy(ROOT / "docs" / "examples" / "truncated_normal.py", directory / "inits")
+    example = ROOT / "src" / "reludeath" / "examples" / "truncated_normal.py"
+    shutil.copy(example, directory / "inits")
     return directory
 
 

@@ -151,7 +151,7 @@ def test_same_results_whatever_the_shard_order(tmp_path, tiny_run):
 
 def test_no_shell_commands_in_rules():
     """Config values reach jobs as Python objects (params, script:), never a shell line."""
-    for path in [ROOT / "Snakefile", *(ROOT / "workflow/rules").glob("*.smk")]:
+    for path in [ROOT / "workflow/Snakefile", *(ROOT / "workflow/rules").glob("*.smk")]:
         text = path.read_text()
         assert not re.search(r"^\s*(shell|run):", text, re.MULTILINE), path
 

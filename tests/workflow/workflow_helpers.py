@@ -61,8 +61,9 @@ PLOT_RULES = {f"plot_{name}" for name in enabled_figures(TINY["schemes"])}
 
 
 def make_project(directory: Path, config: dict | None = None) -> Path:
-    """Copy the workflow into `directory` and write `config` as its config/config.yaml."""
-    for name in ("Snakefile", "workflow", "config", "profiles"):
+    """Copy the workflow (with pyproject.toml, which declares the package version it needs)
+    into `directory` and write `config` as its config/config.yaml."""
+    for name in ("workflow", "config", "profiles", "pyproject.toml"):
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, directory / name)

@@ -11,8 +11,6 @@ rule aggregate_cells:
         "results/logs/aggregate_cells.log",
     benchmark:
         "results/benchmarks/aggregate_cells.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     params:
         schemes=SCHEMES,
         widths=WIDTHS,
@@ -31,8 +29,7 @@ rule aggregate_grid:
         "results/logs/aggregate_grid.log",
     benchmark:
         "results/benchmarks/aggregate_grid.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         schemes=SCHEMES,
         traits=SCHEME_TRAITS,
@@ -51,8 +48,7 @@ rule aggregate_path:
         "results/logs/aggregate_path.log",
     benchmark:
         "results/benchmarks/aggregate_path.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         p=PATH["p"],
         depth=PATH["depth"],

@@ -14,8 +14,7 @@ rule judge_grid_claims:
         "results/logs/judge_grid_claims.log",
     benchmark:
         "results/benchmarks/judge_grid_claims.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         omit=GRID_OMITTED_CLAIMS,
     script:
@@ -34,7 +33,6 @@ rule collect_claims:
         "results/logs/collect_claims.log",
     benchmark:
         "results/benchmarks/collect_claims.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     script:
         "../scripts/collect_claims.py"

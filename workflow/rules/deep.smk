@@ -23,8 +23,6 @@ rule deep_simulate:
         "results/logs/deep_simulate/{bundle}.log",
     benchmark:
         "results/benchmarks/deep_simulate/{bundle}.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards: max(
@@ -53,8 +51,7 @@ rule deep_tables:
         "results/logs/deep_tables.log",
     benchmark:
         "results/benchmarks/deep_tables.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         grid_widths=grid_iid_widths(config),
         grid_depth=config["depth"],
@@ -76,9 +73,10 @@ rule deep_population:
         "results/logs/deep_population.log",
     benchmark:
         "results/benchmarks/deep_population.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=30,
     params:
         population=DEEP["population"],
         depth=config["depth"],
@@ -99,8 +97,7 @@ rule deep_law:
         "results/logs/deep_law.log",
     benchmark:
         "results/benchmarks/deep_law.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         replicates=DEEP["replicates"],
         seed=config["seed"],
@@ -125,8 +122,7 @@ rule deep_claims:
         "results/logs/deep_claims.log",
     benchmark:
         "results/benchmarks/deep_claims.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     script:
         "../scripts/deep_claims.py"
 
@@ -149,8 +145,7 @@ rule plot_deep:
         "results/logs/plot_deep.log",
     benchmark:
         "results/benchmarks/plot_deep.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         dpi=FIGURES_CONFIG["dpi"],
     script:

@@ -14,8 +14,6 @@ for dyn_name in DYN_RUN:
             f"results/logs/{dyn_name}.log",
         benchmark:
             f"results/benchmarks/{dyn_name}.tsv"
-        conda:
-            "../envs/reludeath.yaml"
         threads: DYN_EXPERIMENTS[dyn_name].threads
         params:
             experiment=dyn_name,
@@ -47,8 +45,7 @@ if DYN_PLOTTED:
             "results/logs/plot_dynamics.log",
         benchmark:
             "results/benchmarks/plot_dynamics.tsv"
-        conda:
-            "../envs/reludeath.yaml"
+        localrule: True
         params:
             figures={name: list(DYN_FIGURES[name].tables) for name in DYN_PLOTTED},
             formats=FIGURES_CONFIG["formats"],
@@ -70,8 +67,7 @@ if DYN_RUN:
             "results/logs/dynamics_report.log",
         benchmark:
             "results/benchmarks/dynamics_report.tsv"
-        conda:
-            "../envs/reludeath.yaml"
+        localrule: True
         params:
             dy=DY,
             ar=AR,

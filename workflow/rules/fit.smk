@@ -11,8 +11,7 @@ rule check_variance_assumption:
         "results/logs/check_variance_assumption.log",
     benchmark:
         "results/benchmarks/check_variance_assumption.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         data_points=config["data_points"],
         depth=config["depth"],
@@ -30,8 +29,7 @@ rule split_bootstrap:
         "results/logs/split_bootstrap.log",
     benchmark:
         "results/benchmarks/split_bootstrap.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         depth=config["depth"],
         seed=config["seed"],
@@ -53,8 +51,7 @@ rule fit_convergence:
         "results/logs/fit_convergence.log",
     benchmark:
         "results/benchmarks/fit_convergence.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         data_points=config["data_points"],
         depth=config["depth"],

@@ -16,8 +16,7 @@ for figure_name, grid_figure in GRID_FIGURES.items():
             f"results/logs/plot_{figure_name}.log",
         benchmark:
             f"results/benchmarks/plot_{figure_name}.tsv"
-        conda:
-            "../envs/reludeath.yaml"
+        localrule: True
         params:
             figure=figure_name,
             dpi=FIGURES_CONFIG["dpi"],

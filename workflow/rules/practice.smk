@@ -16,8 +16,7 @@ rule plot_practice:
         "results/logs/plot_practice.log",
     benchmark:
         "results/benchmarks/plot_practice.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         dpi=FIGURES_CONFIG["dpi"],
     script:
@@ -34,8 +33,7 @@ rule practice_claims:
         "results/logs/practice_claims.log",
     benchmark:
         "results/benchmarks/practice_claims.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         evidence=["results/aggregate/grid.parquet", *PRACTICE_FIGURES],
     script:

@@ -8,8 +8,7 @@ rule resolved_config:
         "results/config.resolved.yaml",
     log:
         "results/logs/resolved_config.log",
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         config=config,
         derived=DERIVED_KEYS,

@@ -10,8 +10,6 @@ rule simulate_shard:
         SHARD_BENCHMARK
     group:
         "simulate"
-    conda:
-        "../envs/reludeath.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards: 1000 + int(wildcards.n) ** 2 * int(wildcards.k) // 200,

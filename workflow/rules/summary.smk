@@ -17,7 +17,6 @@ rule write_summary:
         "results/logs/write_summary.log",
     benchmark:
         "results/benchmarks/write_summary.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     script:
         "../scripts/write_summary.py"

@@ -18,8 +18,6 @@ rule variant_table:
         "results/logs/variant_table_{variant}.log",
     benchmark:
         "results/benchmarks/variant_table_{variant}.tsv"
-    conda:
-        "../envs/reludeath.yaml"
     params:
         section=lambda wildcards: config["variants"][wildcards.variant],
         seed=config["seed"],
@@ -41,8 +39,7 @@ rule plot_variants:
         "results/logs/plot_variants.log",
     benchmark:
         "results/benchmarks/plot_variants.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         dpi=FIGURES_CONFIG["dpi"],
     script:
@@ -59,8 +56,7 @@ rule variant_claims:
         "results/logs/variant_claims.log",
     benchmark:
         "results/benchmarks/variant_claims.tsv"
-    conda:
-        "../envs/reludeath.yaml"
+    localrule: True
     params:
         depth={
             variant: config["variants"][variant].get("depth") for variant in VARIANTS

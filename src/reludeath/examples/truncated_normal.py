@@ -4,12 +4,13 @@ Keras' GlorotNormal, HeNormal and LecunNormal draw each weight from a normal law
 at two standard deviations; by positive homogeneity the scale does not matter, only the shape
 does. Biases are zero (Keras' Dense default), or all equal to `bias` when given.
 
-Use it from the config (path relative to the working directory):
+Use it from the config by module name (it ships with the package), or copy the file and name
+it by `path` (relative to the working directory):
 
     schemes:
       - iid
       - plugin:
-          path: docs/examples/truncated_normal.py
+          module: reludeath.examples.truncated_normal
           function: draw
           sign_symmetric: true
           bias: false
