@@ -69,9 +69,11 @@ def limit(n: int) -> str:
     mca = find_mca()
     if mca is None:
         return "limit=unknown (no llvm-mca)"
-    line = analyse(mca, n, build.target_cpu()[0])
-    fields = dict(f.split("=", 1) for f in line.split() if "=" in f)
-    return f"limit={fields['limit']} shared_ports_limit={fields['shared_ports_limit']}"
+    cpu, features = build.target_cpu()
+    fields = dict(f.split("=", 1) for f in analyse(mca, n, cpu).split() if "=" in f)
+    if build.has_avx512(cpu, features) and not cpu.startswith("znver"):  # Intel: shared ports
+        return f"limit={fields['limit']} shared_ports_limit={fields['shared_ports_limit']}"
+    return f"limit={fields['limit']}"
 
 
 def measure(n: int, reference: bool) -> str:

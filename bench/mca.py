@@ -123,7 +123,9 @@ def vector_ops(line: str) -> int:
     if not mnemonic.startswith(("v", "k")):
         return 0
     if mnemonic.startswith(("vmov", "vbroadcast", "kmov")):
-        return 0  # a load or store, or a register copy, which renaming removes on both families
+        # A load or store, or a register copy (renaming removes it on both families); a masked
+        # copy between registers is a blend, which needs a port.
+        return int("{%k" in operands and "(" not in operands)
     return 1
 
 
