@@ -15,10 +15,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sys
 import tempfile
 import time
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from machine import say
 
 
 def main() -> None:
@@ -36,7 +40,7 @@ def main() -> None:
     with open(args.config) as f:
         config = yaml.safe_load(f)
     schemes, widths = config["schemes"], args.widths or config["widths"]
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; cache {cache}")
+    say(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; cache {cache}")
     per_width = dict.fromkeys(widths, 0.0)
     for scheme in schemes:
         spent = 0.0
@@ -50,12 +54,12 @@ def main() -> None:
             took = time.process_time() - start
             spent += took
             per_width[n] += took
-        print(f"{scheme}: {spent:.1f} CPU-s", flush=True)
+        say(f"{scheme}: {spent:.1f} CPU-s", flush=True)
     for n, took in per_width.items():
-        print(f"n={n}: {took:.2f} CPU-s ({took / len(schemes):.2f} per scheme)")
+        say(f"n={n}: {took:.2f} CPU-s ({took / len(schemes):.2f} per scheme)")
     shutil.rmtree(cache, ignore_errors=True)
     total = sum(per_width.values())
-    print(f"compile_cpu_s={total:.1f} schemes={len(schemes)} widths={len(widths)}")
+    say(f"compile_cpu_s={total:.1f} schemes={len(schemes)} widths={len(widths)}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from machine import sgemm_gmacs
+from machine import say, sgemm_gmacs
 
 from reludeath import ShardSpec, kernel
 from reludeath.simulate import draw_networks
@@ -66,7 +66,7 @@ def run_cell(name: str, n: int, networks: int) -> tuple[float, float, float]:
 
 def main() -> None:
     networks = int(sys.argv[1]) if len(sys.argv) > 1 else 1024
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; T={networks}")
+    say(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; T={networks}")
     seconds = dict.fromkeys(SCHEMES, 0.0)
     drawing = dict.fromkeys(SCHEMES, 0.0)
     work = dict.fromkeys(SCHEMES, 0.0)
@@ -79,14 +79,14 @@ def main() -> None:
     unit = {name: seconds[name] / work[name] * 1e9 * (os.cpu_count() or 1) for name in SCHEMES}
     both = {name: seconds[name] + drawing[name] for name in SCHEMES}
     for name in SCHEMES:
-        print(
+        say(
             f"{name}: kernel {seconds[name]:.1f} s ({seconds[name] / seconds['iid']:.2f} x iid), "
             f"drawing {drawing[name]:.1f} s, {unit[name]:.3f} core-ns per computed n^2*M unit "
             f"({unit[name] / unit['iid']:.2f} x iid), kernel + drawing {both[name]:.1f} s "
             f"({both[name] / both['iid']:.2f} x iid)"
         )
-    print(f"sgemm_gmacs={sgemm_gmacs():.1f}; load average {os.getloadavg()[0]:.1f}")
-    print(f"grid_kernel_s={sum(seconds.values()):.1f} grid_draw_s={sum(drawing.values()):.1f}")
+    say(f"sgemm_gmacs={sgemm_gmacs():.1f}; load average {os.getloadavg()[0]:.1f}")
+    say(f"grid_kernel_s={sum(seconds.values()):.1f} grid_draw_s={sum(drawing.values()):.1f}")
 
 
 if __name__ == "__main__":

@@ -11,8 +11,10 @@ so that every core gets several; k = 256*256*15^2 / (T*n^2) layers: n = 32 runs 
 k = 225, n = 64 runs T = 64, k = 56). GMAC/s counts T*M*k*n^2 multiply-adds per pass, whatever
 the kernel skips. Medians of repeats, all cores. The machine's rate is a large float32 matmul
 measured in the same process (bench/machine.py); efficiency = kernel / sgemm.
-The last line is:
-width=N kernel_gmacs=X reference_gmacs=Y ratio=Z sgemm_gmacs=S efficiency=E
+Beside the efficiency, the limit derived for this machine's target (bench/mca.py, as a
+fraction of the FMA ports' peak; efficiency can reach at most limit * peak / sgemm). Every line
+ends with the CPU model, its ISA and the kernel's target (machine.where). The last line is:
+width=N kernel_gmacs=X reference_gmacs=Y ratio=Z sgemm_gmacs=S efficiency=E limit=L ... cpu=...
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from machine import Sgemm, gmacs, sgemm_gmacs
+from machine import Sgemm, gmacs, say, sgemm_gmacs
+from mca import analyse, find_mca
 
 from reludeath import ShardSpec, kernel
+from reludeath.kernel import build
 from reludeath.simulate import draw_network
 
 T, M, K = 256, 1024, 256
@@ -56,6 +60,20 @@ def numpy_reference(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
         _ = h64.var(axis=2).sum(axis=1), (h64.mean(axis=2) ** 2).sum(axis=1)
         h /= np.maximum(h.max(axis=(1, 2), keepdims=True), 1e-30)  # rescale
     return counts
+
+
+def limit(n: int) -> str:
+    """The derived limit for this target at width n (bench/mca.py: llvm-mca's cycles per 16
+    points against the FMA ports' peak, and n / (n + e) where every vector operation shares
+    the FMA ports), or why there is none."""
+    mca = find_mca()
+    if mca is None:
+        return "limit=unknown (no llvm-mca)"
+    cpu, features = build.target_cpu()
+    fields = dict(f.split("=", 1) for f in analyse(mca, n, cpu).split() if "=" in f)
+    if build.has_avx512(cpu, features) and not cpu.startswith("znver"):  # Intel: shared ports
+        return f"limit={fields['limit']} shared_ports_limit={fields['shared_ports_limit']}"
+    return f"limit={fields['limit']}"
 
 
 def measure(n: int, reference: bool) -> str:
@@ -91,7 +109,7 @@ def measure(n: int, reference: bool) -> str:
         efficiency = kernel_gmacs / sgemm
         return (
             f"{line}\nn={n} kernel_gmacs={kernel_gmacs:.1f} sgemm_gmacs={sgemm:.1f} "
-            f"efficiency={efficiency:.2f}"
+            f"efficiency={efficiency:.2f} {limit(n)}"
         )
     reference_times = []
     for _ in range(3):
@@ -107,7 +125,7 @@ def measure(n: int, reference: bool) -> str:
         f"{len(reference_times)} runs\n"
         f"width={n} kernel_gmacs={kernel_gmacs:.1f} reference_gmacs={reference_gmacs:.2f} "
         f"ratio={kernel_gmacs / reference_gmacs:.1f} sgemm_gmacs={sgemm:.1f} "
-        f"efficiency={kernel_gmacs / sgemm:.2f}"
+        f"efficiency={kernel_gmacs / sgemm:.2f} {limit(n)}"
     )
 
 
@@ -117,14 +135,14 @@ def main() -> None:
     args = parser.parse_args()
     if args.width is not None and args.width not in WIDTHS:
         parser.error(f"--width must be in 1..64, not {args.width}")
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"sgemm_gmacs={sgemm_gmacs():.1f} at the start (2048^3 float32 matmul, all cores)")
+    say(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    say(f"sgemm_gmacs={sgemm_gmacs():.1f} at the start (2048^3 float32 matmul, all cores)")
     if args.width is not None:
-        print(measure(args.width, reference=True))
+        say(measure(args.width, reference=True))
         return
     for n in (4, 8):
-        print(measure(n, reference=False), flush=True)
-    print(measure(15, reference=True))
+        say(measure(n, reference=False), flush=True)
+    say(measure(15, reference=True))
 
 
 if __name__ == "__main__":

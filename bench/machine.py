@@ -4,12 +4,43 @@
 
 from __future__ import annotations
 
+import platform
 import statistics
 import time
+from functools import cache
 
 import numpy as np
 
 SIZE = 2048
+
+
+@cache
+def where() -> str:
+    """Where a figure was measured: the CPU model, its widest vector ISA and the LLVM CPU the
+    kernel is compiled for, as `cpu="..." isa=... target=...`."""
+    model, flags = platform.processor() or "unknown", set()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name" and model == (platform.processor() or "unknown"):
+                    model = value.strip()
+                elif key.strip() == "flags" and not flags:
+                    flags = set(value.split())
+    except OSError:
+        pass
+    isa = next(
+        (name for name in ("avx512f", "avx2", "avx", "sse2") if name in flags), "unknown"
+    ).replace("avx512f", "avx512")
+    from reludeath.kernel.build import target_cpu  # llvmlite, only when asked
+
+    return f'cpu="{model}" isa={isa} target={target_cpu()[0]}'
+
+
+def say(text: object = "", **kwargs) -> None:
+    """print, each line followed by where it was measured (``where``)."""
+    for line in str(text).splitlines() or [""]:
+        print(f"{line} {where()}", **kwargs)
 
 
 class Sgemm:
@@ -40,4 +71,4 @@ def sgemm_gmacs(repeats: int = 7) -> float:
 
 
 if __name__ == "__main__":
-    print(f"sgemm_gmacs={sgemm_gmacs():.1f}")
+    say(f"sgemm_gmacs={sgemm_gmacs():.1f}")

@@ -42,7 +42,7 @@ import numpy as np
 import yaml
 
 sys.path.insert(0, os.path.dirname(__file__))
-from machine import sgemm_gmacs
+from machine import say, sgemm_gmacs
 
 from reludeath import ShardSpec, kernel
 from reludeath.config import check_config
@@ -141,11 +141,11 @@ def cost_report(name: str, config: dict, sample: int, root: Path, job_s: float) 
                 rates[key(shard)] = measure_rates(shard, config, sample, Path(scratch))
     predicted = run_cost(shards, rates, job_s)
     measured = measured_cost(shards, root)
-    print(f"{name}: {len(shards)} shard jobs, M={config['data_points']}, c_job={job_s:.2f} s")
-    print("  scheme n k: predicted CPU-s (kernel + draw + other) [measured]")
+    say(f"{name}: {len(shards)} shard jobs, M={config['data_points']}, c_job={job_s:.2f} s")
+    say("  scheme n k: predicted CPU-s (kernel + draw + other) [measured]")
     for (label, n, k), cost in predicted.items():
         seen = measured.get((label, n, k))
-        print(
+        say(
             f"  {label} n={n} k={k}: {cost.total:.2f} ({cost.kernel:.2f} + {cost.draw:.2f} + "
             f"{cost.other:.2f})" + (f" [{seen:.2f}]" if seen is not None else "")
         )
@@ -160,7 +160,7 @@ def cost_report(name: str, config: dict, sample: int, root: Path, job_s: float) 
             f" measured_cpu_s={sum(measured.values()):.1f} (predicted {same:.1f} for the "
             f"{len(measured)} of {len(predicted)} (scheme, n, k) measured)"
         )
-    print(line, flush=True)
+    say(line, flush=True)
 
 
 def seconds(scheme_name: str, n: int, M: int, k: int) -> float:
@@ -185,7 +185,7 @@ def fit(xs: list[int], ys: list[float]) -> float:
 
 
 def exponents() -> None:
-    print(f"T={T}")
+    say(f"T={T}")
     widths, points, depths = (
         [1, 2, 4, 8, 16, 24, 32, 48, 64],
         [64, 256, 1024, 4096, 8192],
@@ -193,23 +193,23 @@ def exponents() -> None:
     )
     ys = [seconds("signflip", n, 1024, 64) for n in widths]
     for n, y in zip(widths, ys, strict=True):
-        print(f"n={n:3d} M=1024 k=64: {y / T / 64 * 1e6:8.2f} us per network and layer")
+        say(f"n={n:3d} M=1024 k=64: {y / T / 64 * 1e6:8.2f} us per network and layer")
     e_n = fit(widths[3:], ys[3:])
     ys = [seconds("signflip", 8, m, 64) for m in points]
     for m, y in zip(points, ys, strict=True):
-        print(f"n=8 M={m:5d} k=64: {y / T / 64 * 1e6:8.2f} us per network and layer")
+        say(f"n=8 M={m:5d} k=64: {y / T / 64 * 1e6:8.2f} us per network and layer")
     e_m = fit(points[2:], ys[2:])
     ys = [seconds("signflip", 8, 1024, k) for k in depths]
     for k, y in zip(depths, ys, strict=True):
-        print(f"n=8 M=1024 k={k:4d}: {y / T / k * 1e6:8.2f} us per network and layer")
+        say(f"n=8 M=1024 k={k:4d}: {y / T / k * 1e6:8.2f} us per network and layer")
     e_k = fit(depths, ys)
     per_layer, per_network = np.polyfit(depths, np.array(ys) / T, 1)
-    print(f"n=8 M=1024: {per_layer * 1e6:.2f} us per layer, {per_network * 1e6:.1f} us per network")
+    say(f"n=8 M=1024: {per_layer * 1e6:.2f} us per layer, {per_network * 1e6:.1f} us per network")
     dead = [seconds("iid", 2, 1024, k) for k in depths]
     for k, y in zip(depths, dead, strict=True):
-        print(f"iid n=2 (dies) M=1024 k={k:4d}: {y / T * 1e6:8.1f} us per network")
-    print(f"dying networks: exponent in k {fit(depths, dead):.2f} (0: cost stops at death)")
-    print(f"exponent_n={e_n:.2f} exponent_M={e_m:.2f} exponent_k={e_k:.2f}")
+        say(f"iid n=2 (dies) M=1024 k={k:4d}: {y / T * 1e6:8.1f} us per network")
+    say(f"dying networks: exponent in k {fit(depths, dead):.2f} (0: cost stops at death)")
+    say(f"exponent_n={e_n:.2f} exponent_M={e_m:.2f} exponent_k={e_k:.2f}")
 
 
 def main() -> None:
@@ -221,8 +221,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.sample < 1:
         parser.error(f"--sample must be >= 1, not {args.sample}")
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"sgemm_gmacs={sgemm_gmacs():.1f} (2048^3 float32 matmul, all cores)", flush=True)
+    say(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    say(f"sgemm_gmacs={sgemm_gmacs():.1f} (2048^3 float32 matmul, all cores)", flush=True)
     with tempfile.TemporaryDirectory() as scratch:
         job_s = job_seconds(Path(scratch))
     for path in [None, *args.configfile]:

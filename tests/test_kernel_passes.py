@@ -42,6 +42,34 @@ def test_blocks_cover_every_row_once(n):
     assert max(len(block) for block in passes.blocks(n)) <= passes.MAX_BLOCK
 
 
+@pytest.mark.parametrize("name", ["fused", "biased", "activate", "standardize", "signflip"])
+def test_every_blocking_gives_the_same_bits(name):
+    """The rows' blocking (build.row_block: 6 with AVX-512, 3 without) changes no output bit:
+    each row's operations and their order do not depend on it."""
+    kind = passes.KINDS[name]
+    n, cols = 13, 37  # blocks of 1..6 rows, a partial last vector
+    rng = np.random.default_rng(13)
+    w = rng.standard_normal(n if kind.affine else (n, n)).astype(np.float32)
+    b = rng.standard_normal(n).astype(np.float32)
+    h = rng.standard_normal((n, cols)).astype(np.float32)
+    reference = call_pass(name, w, b, h, pitch=48, block=passes.MAX_BLOCK)
+    for block in range(1, passes.MAX_BLOCK):
+        for got, want in zip(
+            call_pass(name, w, b, h, pitch=48, block=block), reference, strict=True
+        ):
+            assert got.tobytes() == want.tobytes(), f"block {block} changed an output"
+
+
+def test_row_block_follows_the_target():
+    assert build.row_block("x86-64-v3", "") == passes.NARROW_BLOCK
+    assert build.row_block("sapphirerapids", "") == passes.MAX_BLOCK
+    assert build.row_block("znver4", "") == passes.MAX_BLOCK
+    assert build.row_block("znver3", "+avx2,-avx512f") == passes.NARROW_BLOCK
+    assert build.row_block("znver4", "+avx2,+avx512f") == passes.MAX_BLOCK
+    with pytest.raises(ValueError, match="block must be in"):
+        passes.source(4, "fused", "float32", 0)
+
+
 def _expected(name, w, b, h):
     """(z, out) of a pass, in float64."""
     kind = passes.KINDS[name]

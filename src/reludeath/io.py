@@ -104,8 +104,19 @@ def write_table(table: pa.Table | pd.DataFrame, path: str | os.PathLike, metadat
         table = pa.Table.from_pandas(table, preserve_index=False)
     existing = table.schema.metadata or {}
     table = table.replace_schema_metadata({**existing, _META_KEY: json.dumps(metadata).encode()})
+    # Float columns (moments, spreads) are noise to a dictionary: byte-stream-split them instead
+    # (0.3.2, default shard at n = 15: 108 -> 38 ms, 1.91 -> 1.32 MB; the values read back
+    # identical).
+    floats = [f.name for f in table.schema if pa.types.is_floating(f.type)]
+    others = [name for name in table.column_names if name not in floats]
     with atomic_path(path) as tmp:
-        pq.write_table(table, tmp, compression="zstd")
+        pq.write_table(
+            table,
+            tmp,
+            compression="zstd",
+            use_dictionary=others,
+            column_encoding=dict.fromkeys(floats, "BYTE_STREAM_SPLIT"),
+        )
 
 
 def read_metadata(path: str | os.PathLike) -> dict:

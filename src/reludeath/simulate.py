@@ -241,6 +241,12 @@ def simulate_shard(spec: ShardSpec, threads: int = 1) -> pa.Table:
             spec, scheme, np.arange(first + start, first + start + count), dtype, threads=threads
         )
         kernel.run_networks(*arrays, settings, out.rows(start, start + count), threads=threads)
+    return shard_table(spec, out)
+
+
+def shard_table(spec: ShardSpec, out: kernel.Outputs) -> pa.Table:
+    """The shard's table from the kernel's outputs: one row per (network, layer)."""
+    n, depth = spec.width, spec.depth
     networks = np.arange(spec.first_network, spec.first_network + spec.networks, dtype=np.int64)
     rows = spec.networks * depth
     columns = {

@@ -81,6 +81,30 @@ def target_cpu() -> tuple[str, str]:
     return llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten()
 
 
+# LLVM CPU names (prefixes) with AVX-512, for a CPU named in $RELUDEATH_KERNEL_CPU.
+_AVX512_CPUS = (
+    "x86-64-v4", "skylake-avx512", "cascadelake", "cooperlake", "cannonlake", "icelake",
+    "tigerlake", "rocketlake", "sapphirerapids", "emeraldrapids", "graniterapids", "znver4",
+    "znver5", "knl", "knm",
+)  # fmt: skip
+
+
+def has_avx512(cpu: str, features: str) -> bool:
+    """Whether code for (cpu, features) (``target_cpu``) may use AVX-512: from the features where
+    given (this machine's), else from the CPU's name."""
+    if features:
+        return "+avx512f" in features.split(",")
+    return cpu.startswith(_AVX512_CPUS)
+
+
+def row_block(cpu: str | None = None, features: str = "") -> int:
+    """Output rows per block of a pass for a target (``passes.MAX_BLOCK`` with AVX-512's 32
+    vector registers, ``passes.NARROW_BLOCK`` without); this machine's target by default."""
+    if cpu is None:
+        cpu, features = target_cpu()
+    return passes.MAX_BLOCK if has_avx512(cpu, features) else passes.NARROW_BLOCK
+
+
 @cache
 def _target_machine(cpu: str, features: str) -> llvm.TargetMachine:
     llvm.initialize_native_target()
@@ -95,6 +119,24 @@ _SOURCES = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 # Every engine lives as long as the process: callers hold addresses of its code, and
 # llvmlite's disposal of an engine with an object cache is not safe.
 _ENGINES: list[object] = []
+
+
+def _optimize(module: llvm.ModuleRef, tm: llvm.TargetMachine) -> None:
+    """The optimization pipeline every compiled module runs (O3, no auto-vectorization)."""
+    options = llvm.create_pipeline_tuning_options(speed_level=3)
+    options.loop_vectorization = False  # the passes are vectorized already
+    options.slp_vectorization = False
+    builder = llvm.create_pass_builder(tm, options)
+    builder.getModulePassManager().run(module, builder)
+
+
+def pass_assembly(n: int, kind: str, dtype: str, cpu: str) -> str:
+    """The optimized assembly of one pass for the LLVM CPU `cpu` (its default features), as the
+    kernel would compile it there: for reading the inner loop (bench/mca.py), never run."""
+    module = _linked([passes.source(n, kind, dtype, row_block(cpu, ""))])
+    tm = _target_machine(cpu, "")
+    _optimize(module, tm)
+    return tm.emit_assembly(module)
 
 
 def _compile(module: llvm.ModuleRef, tag: str) -> llvm.ExecutionEngine:
@@ -130,11 +172,7 @@ def _compile(module: llvm.ModuleRef, tag: str) -> llvm.ExecutionEngine:
 
     engine.set_object_cache(save, load)
     if not path.exists():
-        options = llvm.create_pipeline_tuning_options(speed_level=3)
-        options.loop_vectorization = False  # the passes are vectorized already
-        options.slp_vectorization = False
-        builder = llvm.create_pass_builder(tm, options)
-        builder.getModulePassManager().run(module, builder)
+        _optimize(module, tm)
     engine.finalize_object()
     _ENGINES.append(engine)
     return engine
@@ -170,13 +208,17 @@ def runner(n: int, mode: Mode, compact: bool, dtype: str) -> ctypes._CFuncPtr:
     module.triple = ""  # the target machine's, set when compiled
     layerloop.define_run_network(module, n, dtype, plan, compact)
     names = plan.passes(compact)
-    linked = _linked([str(module), *(passes.source(n, name, dtype) for name in names)])
+    block = row_block()
+    sources = (passes.source(n, name, dtype, block) for name in names)
+    linked = _linked([str(module), *sources])
     engine = _compile(linked, f"network_n{n}_{'-'.join(names)}_{dtype}")
     return prototype(RUN_ARGUMENTS, ctypes.c_int64)(engine.get_function_address(RUN_NETWORK))
 
 
 @cache
-def layer_pass(n: int, kind: str, dtype: str) -> ctypes._CFuncPtr:
-    """One pass alone (contract.PASS_ARGUMENTS), for tests and benchmarks."""
-    engine = _compile(_linked([passes.source(n, kind, dtype)]), f"layer_n{n}_{kind}_{dtype}")
+def layer_pass(n: int, kind: str, dtype: str, block: int | None = None) -> ctypes._CFuncPtr:
+    """One pass alone (contract.PASS_ARGUMENTS), for tests and benchmarks; its rows in blocks
+    of at most `block` (default: this target's, ``row_block``)."""
+    source = passes.source(n, kind, dtype, row_block() if block is None else block)
+    engine = _compile(_linked([source]), f"layer_n{n}_{kind}_{dtype}")
     return prototype(PASS_ARGUMENTS, None)(engine.get_function_address(pass_symbol(kind)))

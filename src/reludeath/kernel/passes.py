@@ -50,6 +50,10 @@ from reludeath.kernel.contract import PASS_ARGUMENTS, SUMS, pass_symbol, shifted
 # (bench/kernel.py efficiency, idle, one process: n = 8 / 15 / 32 / 64: 0.66 / 0.64 / 0.65 /
 # 0.68 in blocks of 8, 0.73 / 0.71 / 0.75 / 0.77 in blocks of 6, 0.69 / 0.70 / 0.76 / 0.76 in 5).
 MAX_BLOCK = 6
+# The same on machines without AVX-512 (16 registers of 8 float32 lanes, each vector of 16 points
+# two of them): blocks of 6 spill most of the loop's state; llvm-mca (bench/mca.py, znver3,
+# n = 15) gives 484 cycles per 16 points in blocks of 6, 388 in blocks of 3, 403 in 2, 416 in 4.
+NARROW_BLOCK = 3
 # Rows of the activate passes, which share no inputs: smaller blocks keep their accumulators in
 # registers (n = 15, one core: 1.5 us a layer in blocks of 4, 2.4-2.6 in blocks of 8).
 MAX_AFFINE_BLOCK = 4
@@ -277,7 +281,7 @@ def _body(e, n, rows, kind, m, mask, first_block, last_block, rowoff, shift, acc
     return new
 
 
-def _pass_ir(n: int, name: str, dtype: str) -> str:
+def _pass_ir(n: int, name: str, dtype: str, block: int) -> str:
     """The LLVM IR module of one pass (see the module docstring)."""
     kind = KINDS[name]
     scalar, suffix, lanes = _TYPES[dtype]
@@ -315,7 +319,7 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
     e.raw("br label %pre0")
     slots = _accumulators(kind)
     zero = "zeroinitializer"
-    parts = blocks(n, MAX_AFFINE_BLOCK if kind.affine else MAX_BLOCK)
+    parts = blocks(n, min(MAX_AFFINE_BLOCK, block) if kind.affine else block)
     for number, rows in enumerate(parts):
         last = number == len(parts) - 1
         keys = [(i, k) for i in rows for k in range(len(slots))]
@@ -405,11 +409,15 @@ def _pass_ir(n: int, name: str, dtype: str) -> str:
     return "\n".join([*e.lines, "", *declarations]) + "\n"
 
 
-def source(n: int, kind: str, dtype: str = "float32") -> str:
+def source(n: int, kind: str, dtype: str = "float32", block: int = MAX_BLOCK) -> str:
     """The LLVM IR of the pass `kind` (one of VARIANTS) for width n and a float dtype: one
-    function, ``contract.pass_symbol(kind)``."""
+    function, ``contract.pass_symbol(kind)``, its output rows in blocks of at most `block`
+    (MAX_BLOCK with AVX-512, NARROW_BLOCK without; every output is the same whatever the
+    blocking)."""
+    if not 1 <= block <= MAX_BLOCK:
+        raise ValueError(f"block must be in 1..{MAX_BLOCK}, got {block!r}")
     if kind not in VARIANTS:
         raise ValueError(f"kind must be one of {VARIANTS}, got {kind!r}")
     if dtype not in _TYPES:
         raise ValueError(f"dtype must be one of {sorted(_TYPES)}, got {dtype!r}")
-    return _pass_ir(n, kind, dtype)
+    return _pass_ir(n, kind, dtype, block)
