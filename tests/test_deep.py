@@ -146,7 +146,10 @@ def test_deep_born_dead_and_half_life():
     k = half_life(10, 1.2)
     assert 1.2 * lower_bound(10, k) < 0.5 <= 1.2 * lower_bound(10, k - 1)
     assert deep_born_dead(_split_table([1.1] * 6)).verdict == "holds"
-    assert deep_born_dead(_split_table([1.1] * 5 + [math.inf])).verdict == "undecided"
+    # The theorem's bound decides, so an unbounded interval cannot leave it undecided.
+    unbounded = deep_born_dead(_split_table([1.1] * 5 + [math.inf]))
+    assert unbounded.verdict == "holds" and "unbounded" in unbounded.measured
+    assert "u0 < 1/2 from k = " in unbounded.measured
 
 
 def test_p_to_l_verdict():

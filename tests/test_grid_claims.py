@@ -16,7 +16,17 @@ from reludeath.grid.aggregate import (
     summarize_shard,
     variance_table,
 )
-from reludeath.grid.claims import grid_claims, proof_step, rai_less_collapse, rai_near_constant
+from reludeath.grid.claims import (
+    batchnorm_no_gain,
+    deep_born_dead,
+    grid_claims,
+    living_fraction_z,
+    mean_living_fraction,
+    proof_step,
+    rai_less_collapse,
+    rai_near_constant,
+    signflip_exceeds,
+)
 from reludeath.grid.constancy import (
     combine_near_constant,
     near_constant_counts,
@@ -37,7 +47,9 @@ IDS = {
     "rr.signflip_guarantee",
     "rr.signflip_exceeds",
     "rr.batchnorm_alive",
+    "rr.batchnorm_cumulative",
     "rr.batchnorm_no_gain",
+    "rr.mean_living_fraction",
     "lu.rai_less_collapse",
     "lu.rai_near_constant",
     "lu.deep_born_dead",
@@ -97,25 +109,114 @@ def test_bound_violation_fails_the_bounds_claim(outputs):
     assert verdicts((broken, cells, convergence, assumption, near))["rr.bounds_hold"] == "fails"
 
 
-def test_signflip_below_floor_fails_its_guarantee(outputs):
+@pytest.mark.parametrize("column", ["below_half", "below_floor"])
+def test_signflip_below_its_guarantee_fails_it(outputs, column):
     grid, cells, convergence, assumption, near = outputs
     broken = cells.copy()
-    broken.loc[broken.scheme == "signflip", "below_floor"] = 1
+    broken.loc[broken.scheme == "signflip", column] = 1
     assert (
         verdicts((grid, broken, convergence, assumption, near))["rr.signflip_guarantee"] == "fails"
     )
+
+
+@pytest.mark.parametrize("n", [1, 2, 5])
+def test_signflip_keeps_half_the_living_points_at_every_layer(n):
+    """A(k) >= ceil(A(k-1)/2), A(0) = M, in every sign-flip network and layer."""
+    spec = ShardSpec("signflip", n, 40, 300, 37, seed=11)
+    alive = simulate_shard(spec).column("alive_points").to_numpy().reshape(300, 40)
+    before = np.hstack([np.full((300, 1), 37), alive[:, :-1]])
+    assert (alive >= -(-before // 2)).all()
+    assert (alive < before).any()  # layers do kill: the inequality is not vacuous
+    summary = summarize_shard(simulate_shard(spec), spec.as_metadata())
+    assert summary["below_half"].sum() == 0
+
+
+def test_below_half_counts_a_violation():
+    """summarize_shard counts a pair with A(k) < ceil(A(k-1)/2)."""
+    spec = ShardSpec("iid", 1, 30, 400, 9, seed=3)
+    table = simulate_shard(spec)
+    alive = table.column("alive_points").to_numpy().reshape(400, 30)
+    before = np.hstack([np.full((400, 1), 9), alive[:, :-1]])
+    expected = (alive < -(-before // 2)).sum()
+    assert expected > 0  # iid at n = 1 kills more than half often
+    assert summarize_shard(table, spec.as_metadata())["below_half"].sum() == expected
+
+
+def test_signflip_exceeds_judges_only_where_it_can_fail(outputs):
+    grid = outputs[0]
+    assert signflip_exceeds(grid).verdict == "undecided"  # M = 16: ceil(M/2^k)/M >= 10 2^-k
+    wide = grid.assign(data_points=1024)
+    claim = signflip_exceeds(wide)
+    assert "judged at k = 8..13" in claim.measured
+
+
+def test_living_fraction_equals_l_within_5_se(outputs):
+    """Lemma 5.4 for iid and its batchnorm analogue: E A(k)/M = l(n, k) exactly."""
+    grid = outputs[0]
+    for scheme in ("batchnorm", "iid", "iid_bias"):
+        rows = grid[grid.scheme == scheme]
+        z, _ = living_fraction_z(rows)
+        assert (z.abs() <= 5).all(), scheme
+        trusted = rows[(rows.living_fraction_se > 0) & (rows.alive_networks >= 10)]
+        raw = (trusted.living_fraction - trusted.lower_bound) / trusted.living_fraction_se
+        assert len(trusted) > 50 and (raw.abs() <= 5).all(), scheme
+    assert batchnorm_no_gain(grid).verdict == "holds"
+    assert mean_living_fraction(grid).verdict == "holds"
+
+
+def test_living_fraction_claims_fail_when_shifted(outputs):
+    grid = outputs[0]
+    for scheme, claim in (("batchnorm", batchnorm_no_gain), ("iid", mean_living_fraction)):
+        shifted = grid.copy()
+        cell = (shifted.scheme == scheme) & (shifted.n == 3) & (shifted.k == 4)
+        shifted.loc[cell, "living_fraction"] += 6 * shifted.loc[cell, "living_fraction_se"]
+        assert claim(shifted).verdict == "fails", scheme
+        assert claim(grid).verdict == "holds", scheme
+
+
+def test_living_fraction_se_matches_the_networks():
+    spec = ShardSpec("batchnorm", 2, 6, 50, 8, seed=2)
+    table = simulate_shard(spec)
+    grid = grid_table(combine([summarize_shard(table, spec.as_metadata())]), ["batchnorm"], [2], 6)
+    alive = table.column("alive_points").to_numpy().reshape(50, 6) / 8
+    np.testing.assert_allclose(grid.living_fraction_se, alive.std(axis=0, ddof=1) / np.sqrt(50))
+
+
+def test_deep_born_dead_is_the_theorem(outputs):
+    grid = outputs[0]
+    claim = deep_born_dead(grid)
+    assert claim.verdict == "holds" and "u0 < 1/2 from k = 3 at n = 1" in claim.measured
+    above = grid.copy()
+    iid = (above.scheme == "iid") & (above.n == 1) & (above.k == 24)
+    above.loc[iid, "alive_networks"] = above.loc[iid, "networks"]  # u0(1, 24) = 2^-23
+    assert deep_born_dead(above).verdict == "fails"
 
 
 def test_proof_step_follows_the_all_kill_share():
     rows = []
     for n in (2, 3, 4):
         trials = 100000
-        rows.append({"scheme": "iid", "n": n, "k": 1, "deaths": trials * 2.0**-n})
-        rows[-1]["intact_networks"] = trials - rows[-1]["deaths"]
-    exact = pd.DataFrame(rows)
+        rows.append({"scheme": "iid", "n": n, "k": 1, "phase_deaths": trials * 2.0**-n})
+        rows[-1]["phase_intact"] = trials - rows[-1]["phase_deaths"]
+    exact = pd.DataFrame(rows).assign(phase_at_risk=100000)
+    exact = exact.assign(deaths=exact.phase_deaths, intact_networks=exact.phase_intact)
     assert proof_step(exact).verdict == "holds"
-    off = exact.assign(deaths=exact["deaths"] * 0.8)
+    off = exact.assign(phase_deaths=exact["phase_deaths"] * 0.8)
     assert proof_step(off).verdict == "fails"
+
+
+def test_proof_step_phase_is_decided_by_the_past():
+    """Layer 1 and each layer right after a split of that network, counted by hand."""
+    spec = ShardSpec("iid", 3, 20, 200, 16, seed=4)
+    table = simulate_shard(spec)
+    alive = table.column("alive_points").to_numpy().reshape(200, 20)
+    split = table.column("split").to_numpy().reshape(200, 20)
+    before = np.hstack([np.full((200, 1), 16), alive[:, :-1]])
+    phase = (before > 0) & np.hstack([np.ones((200, 1), bool), split[:, :-1]])
+    summary = summarize_shard(table, spec.as_metadata())
+    assert summary.phase_at_risk.sum() == phase.sum()
+    assert summary.phase_deaths.sum() == (phase & (alive == 0)).sum()
+    assert summary.phase_intact.sum() == (phase & (alive == before)).sum()
 
 
 def test_rai_collapse_claim_follows_the_counts(outputs):

@@ -15,6 +15,7 @@ __all__ = [
     "lower_bound",
     "path_width",
     "upper_bound",
+    "upper_bound_half_depth",
     "upper_bound_zero_bias",
     "width_for_probability",
 ]
@@ -56,6 +57,14 @@ def upper_bound_zero_bias(n: ArrayLike, k: ArrayLike) -> np.ndarray:
     n = _as_positive("n", n, 1)
     k = _as_positive("k", k, 1)
     return complement_power(-(n * n), k - 1)
+
+
+def upper_bound_half_depth(n: ArrayLike, biased: bool) -> np.ndarray:
+    """The least k with u(n, k) < 1/2 (u0 without biases): k - 1 > ln 2 / -ln(1 - 2^-e),
+    e = n^2 + n (n^2); finite for every n, so P (P(not constant) with biases) -> 0."""
+    n = _as_positive("n", n, 1)
+    exponent = n * n + (n if biased else 0)
+    return np.floor(np.log(0.5) / np.log1p(-np.exp2(-exponent))) + 2
 
 
 def width_for_probability(k: ArrayLike, p: ArrayLike) -> np.ndarray:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.special import ndtr
 
-__all__ = ["Z95", "wilson_interval"]
+__all__ = ["Z95", "holm_reject", "two_sided_p", "wilson_interval"]
 
 Z95 = 1.959963984540054  # two-sided 95% normal quantile
 
@@ -23,3 +24,20 @@ def wilson_interval(
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = z / (1 + z2 / n) * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
     return np.clip(centre - half, 0.0, 1.0), np.clip(centre + half, 0.0, 1.0)
+
+
+def two_sided_p(z: ArrayLike) -> np.ndarray:
+    """Two-sided normal p-value 2 (1 - Phi(|z|))."""
+    return 2 * ndtr(-np.abs(np.asarray(z, dtype=float)))
+
+
+def holm_reject(p_values: ArrayLike, alpha: float = 0.05) -> np.ndarray:
+    """Holm's step-down test: reject p_(i) while p_(i) <= alpha / (m - i + 1), i = 1..m in
+    ascending order; controls the family-wise error rate at alpha. Boolean per p-value."""
+    p = np.asarray(p_values, dtype=float)
+    order = np.argsort(p, kind="stable")
+    limits = alpha / (len(p) - np.arange(len(p)))
+    passed = np.cumprod(p[order] <= limits).astype(bool)
+    reject = np.zeros(len(p), bool)
+    reject[order] = passed
+    return reject

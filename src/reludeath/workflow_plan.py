@@ -28,6 +28,8 @@ from reludeath.variants.grid import check_grids, enabled_variants
 __all__ = ["CONFIG_RULES", "WorkflowPlan", "checked_config", "plan_workflow"]
 
 SHARD_FILE = "results/shards/{label}/n{n}/k{k}/rep{rep}.parquet"
+# The errata's per-neuron tables (reludeath.errata), one file each under results/errata/.
+ERRATA_TABLES = ("lemma_5_7", "signflip_marginals", "conditional_variance")
 GRID_CLAIMS = "results/claims/grid.parquet"
 
 
@@ -164,6 +166,9 @@ def plan_workflow(config: dict) -> WorkflowPlan:
         targets += ["results/practice/claims.parquet", "results/practice/summary.md"]
         claims.append("results/practice/claims.parquet")
         sections.append("results/practice/summary.md")
+    # the papers' errata: always judged, on a few networks of their own
+    targets += [f"results/errata/{name}.parquet" for name in ERRATA_TABLES]
+    claims.append("results/errata/claims.parquet")
     if deep_on:
         targets += [
             f"results/deep/{table}.parquet"

@@ -10,6 +10,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
+from reludeath.bounds import upper_bound_half_depth
 from reludeath.claims import Claim, judge
 from reludeath.grid.split import s_growth_report
 
@@ -92,28 +93,32 @@ def half_life(n: int, c_high: float) -> float:
 
 
 def deep_born_dead(split: pd.DataFrame) -> Claim:
-    """Holds when every width has a finite c(n) upper end: then P(n, k) <= c(n) l(n, k) -> 0.
-    Judged on zero-bias iid networks, where a network is constant (Lu et al.'s born dead)
-    exactly when it is not alive (docs/science.md, section 9)."""
+    """The theorem: P(n, k) <= u0(n, k) = (1 - 2^-n^2)^(k-1) -> 0 without biases, and
+    P(not constant by layer k) <= u(n, k) = (1 - 2^-(n^2+n))^(k-1) -> 0 with biases; holds
+    when the bound falls below 1/2 at a finite depth for every width (computed, so never
+    undecided from an interval). The evidence: the depth beyond which P < 1/2 measured
+    through c(n) on zero-bias iid networks, where constant = not alive (docs/science.md, 9)."""
     claim = "a deep ReLU network will eventually die in probability as the depth goes to infinity"
     source = "Lu et al., abstract (symmetric initialization)"
     if split.empty:
         return Claim("lu.deep_born_dead", source, claim, "no widths", judge(None), SPLIT)
     rows = split.sort_values("n")
+    widths = rows["n"].to_numpy(float)
+    u0_half = upper_bound_half_depth(widths, biased=False)
+    u_half = upper_bound_half_depth(widths, biased=True)
+    theorem = bool(np.isfinite(u0_half).all() and np.isfinite(u_half).all())
     k_half = {int(r.n): half_life(int(r.n), r.c_high) for r in rows.itertuples()}
-    finite = all(math.isfinite(v) for v in k_half.values())
     shown = ", ".join(f"n = {n}: {v:.3g}" for n, v in k_half.items())
     unbounded = [n for n, v in k_half.items() if not math.isfinite(v)]
-    bounded = rows[np.isfinite(rows["c_high"])]
-    reach = "every width" if not unbounded else f"{len(bounded)} of {len(rows)} widths"
     measured = (
-        "zero-bias iid networks (constant = not alive; biases not covered): "
-        f"P(n, k) <= c(n) l(n, k) -> 0 for {reach} of n = {min(k_half)}..{max(k_half)} "
-        f"(finite c(n) upper ends at most {bounded['c_high'].max():.4g}); "
-        f"depth beyond which P < 1/2: {shown}"
-        + (f"; c(n) unbounded at n = {unbounded} (tail bound infinite)" if unbounded else "")
+        "theorem: P(n, k) <= u0(n, k) = (1 - 2^-n^2)^(k-1) -> 0 without biases, P(not constant "
+        "by layer k) <= u(n, k) = (1 - 2^-(n^2+n))^(k-1) -> 0 with biases; u0 < 1/2 from "
+        f"k = {u0_half[0]:.3g} at n = {int(widths[0])} to {u0_half[-1]:.3g} at "
+        f"n = {int(widths[-1])}; measured on zero-bias iid networks, the depth beyond which "
+        f"P <= c(n) l(n, k) < 1/2: {shown}"
+        + (f" (c(n) unbounded at n = {unbounded}: tail bound infinite)" if unbounded else "")
     )
-    return Claim("lu.deep_born_dead", source, claim, measured, judge(finite or None), SPLIT)
+    return Claim("lu.deep_born_dead", source, claim, measured, judge(theorem), SPLIT)
 
 
 def _interval(r) -> str:

@@ -16,6 +16,7 @@ from reludeath.stats import wilson_interval
 __all__ = [
     "combine",
     "grid_table",
+    "living_fraction_se",
     "path_table",
     "select_cells",
     "summarize_shard",
@@ -28,6 +29,7 @@ _SUMS = [
     "networks",
     "alive_networks",
     "alive_points",
+    "alive_points_sq",
     "collapsed_networks",
     "constant_networks",
     "nonzero_networks",
@@ -41,6 +43,10 @@ _SUMS = [
     "bound_sum",
     "bound_violations",
     "below_floor",
+    "below_half",
+    "phase_at_risk",
+    "phase_intact",
+    "phase_deaths",
 ]
 
 # Relative rounding allowance of the exact inequality v_k >= (1 - alpha) / alpha.
@@ -66,6 +72,8 @@ def summarize_shard(table: pa.Table, spec: dict) -> pd.DataFrame:
     # Dead points count as zero outputs, so v_k >= (1 - alpha)/alpha with alpha = A(k)/M.
     bound = np.where(counted, (M - alive) / np.where(living, alive, 1), 0.0)
     floor = M // 2 ** np.minimum(np.arange(1, depth + 1), 62)
+    # The splitting phase, decided by the past alone: layer 1, and every layer after a split.
+    phase = at_risk & np.hstack([np.ones((T, 1), bool), column("split")[:, :-1]])
     return pd.DataFrame(
         {
             "scheme": spec["scheme"],
@@ -75,6 +83,7 @@ def summarize_shard(table: pa.Table, spec: dict) -> pd.DataFrame:
             "networks": T,
             "alive_networks": living.sum(axis=0),
             "alive_points": alive.sum(axis=0, dtype=np.int64),
+            "alive_points_sq": (alive.astype(np.int64) ** 2).sum(axis=0),
             "collapsed_networks": column("collapsed").sum(axis=0),
             "constant_networks": column("constant").sum(axis=0),
             "nonzero_networks": column("output_nonzero").sum(axis=0),
@@ -88,6 +97,10 @@ def summarize_shard(table: pa.Table, spec: dict) -> pd.DataFrame:
             "bound_sum": bound.sum(axis=0),
             "bound_violations": (counted & (v < bound * (1 - BOUND_RTOL))).sum(axis=0),
             "below_floor": (alive < floor[None, :]).sum(axis=0),
+            "below_half": (alive < -(-before // 2)).sum(axis=0),
+            "phase_at_risk": phase.sum(axis=0),
+            "phase_intact": (phase & (alive == before)).sum(axis=0),
+            "phase_deaths": (phase & ~living).sum(axis=0),
         }
     )
 
@@ -126,6 +139,15 @@ def select_cells(
     return cells
 
 
+def living_fraction_se(frame: pd.DataFrame) -> pd.Series:
+    """Standard error over networks of the mean of A(k)/M: sqrt(s^2 / T), s^2 the sample
+    variance of A(k)/M from the sums of A(k) and A(k)^2 (0 when T = 1)."""
+    T, M = frame["networks"].astype(float), frame["data_points"].astype(float)
+    mean = frame["alive_points"] / T
+    spread = (frame["alive_points_sq"] - T * mean**2).clip(lower=0) / (T - 1).clip(lower=1)
+    return np.sqrt(spread / T) / M
+
+
 def grid_table(
     summary: pd.DataFrame,
     schemes: Sequence[str],
@@ -145,6 +167,7 @@ def grid_table(
     frame = with_proportion(frame, "constant_networks", "p_constant")
     frame["p_nonzero"] = frame["nonzero_networks"] / frame["networks"]
     frame["living_fraction"] = frame["alive_points"] / total_points
+    frame["living_fraction_se"] = living_fraction_se(frame)
     alive_points = frame["alive_networks"] * frame["data_points"]
     frame["living_fraction_alive"] = frame["alive_points"] / alive_points.where(alive_points > 0)
     frame["lower_bound"] = lower_bound(frame["n"], frame["k"])
@@ -169,6 +192,7 @@ def grid_table(
         "p_alive_low",
         "p_alive_high",
         "living_fraction",
+        "living_fraction_se",
         "living_fraction_alive",
         "collapsed_networks",
         "p_collapsed",
@@ -198,6 +222,9 @@ SPLIT_COLUMNS = [
     "deaths_at_split",
     "nosplit_at_risk",
     "intact_networks",
+    "phase_at_risk",
+    "phase_intact",
+    "phase_deaths",
     "ratio_identity",
 ]
 

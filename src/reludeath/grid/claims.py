@@ -12,11 +12,12 @@ import math
 import numpy as np
 import pandas as pd
 
+from reludeath.bounds import upper_bound_half_depth
 from reludeath.claims import Claim, judge
 from reludeath.grid.constancy import depth_scaling, half_depths
-from reludeath.stats import Z95, wilson_interval
+from reludeath.stats import holm_reject, two_sided_p, wilson_interval
 
-__all__ = ["SIGMAS", "grid_claims"]
+__all__ = ["SIGMAS", "grid_claims", "living_fraction_z"]
 
 SIGMAS = 5.0
 RR = "Rister & Rubin"
@@ -107,100 +108,219 @@ def normalized_variance_flat(assumption: dict) -> Claim:
     return Claim("rr.normalized_variance_flat", source, claim, measured, judge(holds), ASSUMPTION)
 
 
+def _proof_step_z(deaths: pd.Series, trials: pd.Series) -> pd.Series:
+    """Per width n (the index), z of the all-kill count among `trials` against 2^-n."""
+    q = np.exp2(-deaths.index.to_numpy(float))
+    return (deaths - trials * q) / np.sqrt(trials * q * (1 - q))
+
+
 def proof_step(grid: pd.DataFrame) -> Claim:
-    """P(E1 | E2^c) = 1 - 2^-n: among iid layers with no partial death, the share that
-    kills every living point should be 2^-n. z per width, pooled over layers."""
+    """P(E1 | E2^c) = 1 - 2^-n: among iid layers with no partial death, the share that kills
+    every living point should be 2^-n. Judged, per network, on its splitting phase: layer 1
+    and every layer right after one of its splits, a window fixed by the past alone (after
+    the last split the step holds exactly and would dilute the test); z per width."""
     claim = "P(E1 | E2^c) = 1 - 2^-n (no living point dies, given no partial death)"
     source = f"{RR_LONG} §5 eq (16); short eq (17)"
     rows = _scheme(grid, "iid")
     if rows.empty:
         return _undecided("rr.proof_step", source, claim, "no iid cells", GRID)
-    per_n = rows.groupby("n")[["intact_networks", "deaths"]].sum()
-    trials = per_n["intact_networks"] + per_n["deaths"]
-    q = np.exp2(-per_n.index.to_numpy(float))
-    z = (per_n["deaths"] - trials * q) / np.sqrt(trials * q * (1 - q))
-    z = z[trials > 0]
+    per_n = rows.groupby("n")[["phase_at_risk", "phase_intact", "phase_deaths"]].sum()
+    per_n = per_n[per_n["phase_intact"] + per_n["phase_deaths"] > 0]
+    if per_n.empty:
+        return _undecided("rr.proof_step", source, claim, "no layer without partial death", GRID)
+    trials = per_n["phase_intact"] + per_n["phase_deaths"]
+    z = _proof_step_z(per_n["phase_deaths"], trials)
+    pooled = rows.groupby("n")[["intact_networks", "deaths"]].sum().loc[z.index]
+    z_all = _proof_step_z(pooled["deaths"], pooled["intact_networks"] + pooled["deaths"])
     worst = int(z.abs().idxmax())
-    share = per_n.loc[worst, "deaths"] / trials[worst]
+    share = per_n.loc[worst, "phase_deaths"] / trials[worst]
+    layers = ", ".join(f"{int(n)}: {int(v)}" for n, v in per_n["phase_at_risk"].items())
     measured = (
-        f"share of all-kill among layers without partial death at n = {worst}: {share:.4f} "
-        f"against 2^-n = {2.0**-worst:.4f}, z = {z[worst]:.1f}; |z| > {SIGMAS:g} at "
-        f"{int((z.abs() > SIGMAS).sum())} of {len(z)} widths (the step holds given no split, "
-        "not given no partial death)"
+        "judged per network on its splitting phase (layer 1 and each layer right after one of "
+        f"its splits), (network, layer) pairs per width {{{layers}}}; all-kill share among "
+        f"those without partial death at n = {worst}: {share:.4f} against 2^-n = "
+        f"{2.0**-worst:.4f}, z = {z[worst]:.1f} (over all layers z = {z_all[worst]:.1f}); "
+        f"|z| > {SIGMAS:g} at {int((z.abs() > SIGMAS).sum())} of {len(z)} widths (the step "
+        "holds given no split, not given no partial death)"
     )
     holds = bool((z.abs() <= SIGMAS).all())
     return Claim("rr.proof_step", source, claim, measured, judge(holds), GRID)
 
 
 def signflip_guarantee(cells: pd.DataFrame) -> Claim:
+    """A(k) >= ceil(A(k-1)/2) on every (network, layer) pair: an unflipped layer kills at
+    most half the living points, and a flipped one spares what relu(z) would have killed.
+    It implies the printed floor(M / 2^k) and P(alive) = 1."""
     claim = "with sign flipping at least floor(M / 2^k) data points stay alive"
     source = f"{RR_LONG} §7 (short §6 writes 2^n for 2^k)"
     rows = _scheme(cells, "signflip")
     if rows.empty:
         return _undecided("rr.signflip_guarantee", source, claim, "signflip not run", CELLS)
-    below = int(rows["below_floor"].sum())
-    measured = f"{below} of {int(rows['networks'].sum())} (network, layer) pairs below floor(M/2^k)"
-    return Claim("rr.signflip_guarantee", source, claim, measured, judge(below == 0), CELLS)
+    below, below_floor = int(rows["below_half"].sum()), int(rows["below_floor"].sum())
+    points = int(rows["data_points"].iloc[0])
+    deepest = rows[rows["k"] == rows["k"].max()]
+    floor_depth = math.floor(math.log2(points))
+    measured = (
+        f"A(k) >= ceil(A(k-1)/2) judged on every (network, layer) pair: {below} of "
+        f"{int(rows['networks'].sum())} pairs below it ({below_floor} below floor(M/2^k), "
+        f"which is 0 from k = {floor_depth + 1} on at M = {points}); alive at k = "
+        f"{int(deepest['k'].iloc[0])} in {int(deepest['alive_networks'].sum())} of "
+        f"{int(deepest['networks'].sum())} networks"
+    )
+    holds = below == 0 and below_floor == 0
+    return Claim("rr.signflip_guarantee", source, claim, measured, judge(holds), CELLS)
+
+
+def _ranges(values: list[int]) -> str:
+    """Sorted integers as 'a..b, c' runs."""
+    runs: list[list[int]] = []
+    for v in sorted(values):
+        if runs and v == runs[-1][1] + 1:
+            runs[-1][1] = v
+        else:
+            runs.append([v, v])
+    return ", ".join(f"{a}..{b}" if b > a else f"{a}" for a, b in runs)
 
 
 def signflip_exceeds(grid: pd.DataFrame, min_depth: int = 8, factor: float = 10.0) -> Claim:
-    """Living fraction at least `factor` times 2^-k in every signflip cell with k >= min_depth."""
+    """Living fraction at least `factor` times 2^-k in every signflip cell with k >= min_depth
+    where it can fail: the guarantee A(k) >= ceil(M / 2^k) alone already gives
+    ceil(M / 2^k) / M >= factor 2^-k at the other depths."""
     claim = "sign flipping keeps far more than the guaranteed 2^-k fraction of points alive"
     source = f"{RR_LONG} §7, Figure 6 ('far exceeding the 2^-k fraction'); short §8"
     rows = _scheme(grid, "signflip")
     rows = rows[rows["k"] >= min_depth]
+    k = rows["k"].to_numpy(float)
+    points = rows["data_points"].to_numpy(float)
+    guaranteed = np.ceil(points * np.exp2(-k)) / points
+    rows = rows[guaranteed < factor * np.exp2(-k)]
     if rows.empty:
-        return _undecided("rr.signflip_exceeds", source, claim, "no signflip cells", GRID)
+        return _undecided("rr.signflip_exceeds", source, claim, "no signflip cell can fail", GRID)
     ratio = rows["living_fraction"] / np.exp2(-rows["k"].astype(float))
     worst = rows.loc[ratio.idxmin()]
+    depths = _ranges([int(d) for d in rows["k"].unique()])
     measured = (
-        f"living fraction / 2^-k >= {ratio.min():.3g} over {len(rows)} cells with "
-        f"k >= {min_depth} (smallest at n = {worst.n}, k = {worst.k}: "
-        f"{worst.living_fraction:.4f}); criterion: >= {factor:g}"
+        f"judged at k = {depths}, the depths >= {min_depth} where it can fail (deeper, the "
+        f"guarantee's ceil(M/2^k)/M >= {factor:g} 2^-k at M = {int(worst.data_points)}): "
+        f"living fraction / 2^-k >= {ratio.min():.3g} over {len(rows)} cells (smallest at "
+        f"n = {worst.n}, k = {worst.k}: {worst.living_fraction:.4f}); criterion: >= {factor:g}"
     )
     holds = bool(ratio.min() >= factor)
     return Claim("rr.signflip_exceeds", source, claim, measured, judge(holds), GRID)
 
 
 def batchnorm_alive(grid: pd.DataFrame) -> Claim:
+    """The long paper's per-layer statement (§2: dead at layer k when the Jacobian with
+    respect to layer k's own parameters is zero): the layer output over the batch is nonzero.
+    For M >= 2 every standardized row has zero batch mean, so this checks the implementation."""
     claim = "batch normalization ensured the network was alive"
-    source = f"{RR_LONG} §7, Figure 6"
+    source = f"{RR_LONG} §7, Figure 6; definition of death §2"
     rows = _scheme(grid, "batchnorm")
     if rows.empty:
         return _undecided("rr.batchnorm_alive", source, claim, "batchnorm not run", GRID)
-    nonzero = bool((rows["p_nonzero"] == 1).all())
-    worst = rows.loc[rows["p_alive"].idxmin()]
-    dies = bool(worst.p_alive_high < 1)
+    nonzero = int((rows["p_nonzero"] == 1).sum())
+    points = int(rows["data_points"].min())
     measured = (
-        f"layer output nonzero over the batch in {rows['p_nonzero'].mean():.2%} of cells; "
-        f"cumulative P(alive) down to {worst.p_alive:.3f} [{worst.p_alive_low:.3f}, "
-        f"{worst.p_alive_high:.3f}] at n = {worst.n}, k = {worst.k}"
+        f"per-layer statement (layer k's output over the batch nonzero, so its Jacobian in "
+        f"(A_k, b_k) is nonzero somewhere): nonzero in {nonzero} of {len(rows)} cells "
+        f"({rows['p_nonzero'].mean():.2%} of networks); "
+        + (
+            "with M >= 2 this holds by construction (every standardized row has zero batch "
+            "mean), so it checks the implementation"
+            if points >= 2
+            else "M = 1: the kernel zeroes the constant standardized row"
+        )
     )
-    verdict = judge(nonzero, partly=nonzero and dies)
-    return Claim("rr.batchnorm_alive", source, claim, measured, verdict, GRID)
+    return Claim("rr.batchnorm_alive", source, claim, measured, judge(nonzero == len(rows)), GRID)
 
 
-def batchnorm_no_gain(grid: pd.DataFrame, tolerance: float = 0.1) -> Claim:
-    """Living fraction under batchnorm within `tolerance` (relative) of iid at the deepest k."""
+def batchnorm_cumulative(grid: pd.DataFrame) -> Claim:
+    """The cumulative reading, dead stays dead: P(alive) = 1 in every cell; fails where a
+    cell's 5-sigma Wilson interval lies below 1."""
+    claim = (
+        "batch normalization keeps the network alive in the cumulative sense (some point that "
+        "no layer so far has killed)"
+    )
+    source = f"{RR_LONG} §7, Figure 6, read with the cumulative death of §5"
+    rows = _scheme(grid, "batchnorm")
+    if rows.empty:
+        return _undecided("rr.batchnorm_cumulative", source, claim, "batchnorm not run", GRID)
+    _, high = wilson_interval(rows["alive_networks"], rows["networks"], z=SIGMAS)
+    below = int((high < 1).sum())
+    low_p = rows["p_alive"].min()
+    worst = rows[rows["p_alive"] == low_p].sort_values(["n", "k"]).iloc[0]
+    measured = (
+        f"P(alive) falls to {worst.p_alive:.3f} [{worst.p_alive_low:.3f}, "
+        f"{worst.p_alive_high:.3f}] at n = {worst.n}, k = {worst.k} (first depth at its "
+        f"smallest); below 1 at 5 sigma in {below} of {len(rows)} cells"
+    )
+    return Claim("rr.batchnorm_cumulative", source, claim, measured, judge(below == 0), GRID)
+
+
+FEW_ALIVE = 10  # below this many alive networks, a cell's sample SE is not trusted
+
+
+def living_fraction_z(rows: pd.DataFrame) -> tuple[pd.Series, int]:
+    """z of the mean living fraction against the exact l(n, k), with the standard error over
+    networks. Where fewer than FEW_ALIVE networks are alive or every network has the same A(k),
+    the sample SE of a mean of a few nonzero terms underestimates the truth; there the
+    Bhatia-Davis bound sqrt(l (1 - l) / T) on the SE under l (A(k)/M lies in [0, 1]) is
+    used. Also the count of such cells."""
+    lower = rows["lower_bound"]
+    null_se = np.sqrt(lower * (1 - lower) / rows["networks"])
+    fallback = (rows["living_fraction_se"] <= 0) | (rows["alive_networks"] < FEW_ALIVE)
+    se = rows["living_fraction_se"].where(~fallback, null_se)
+    diff = rows["living_fraction"] - lower
+    z = (diff / se.where(se > 0)).fillna(0.0).where((se > 0) | (diff == 0), np.inf)
+    return z, int(fallback.sum())
+
+
+def _living_fraction_claim(
+    claim_id: str, source: str, claim: str, rows: pd.DataFrame, why: str
+) -> Claim:
+    """Holds when no cell's mean living fraction excludes l(n, k) beyond SIGMAS SE."""
+    if rows.empty:
+        return _undecided(claim_id, source, claim, "scheme not run", GRID)
+    z, flat = living_fraction_z(rows)
+    # batchnorm at M = 1 zeroes its constant row, which can only lower the fraction
+    one_point = (rows["data_points"] == 1) & (rows["scheme"] == "batchnorm")
+    beyond = (z.abs() > SIGMAS) & ~(one_point & (z < 0))
+    worst = rows.loc[z.abs().idxmax()]
+    parts = []
+    for scheme, g in rows.groupby("scheme", sort=False):
+        parts.append(f"{scheme}: {int(beyond[g.index].sum())} of {len(g)} cells")
+    measured = (
+        f"{why}; cells whose mean living fraction (interval over networks) excludes l(n, k) "
+        f"beyond {SIGMAS:g} SE: {'; '.join(parts)}; largest |z| = {abs(z[worst.name]):.2f} "
+        f"at {worst.scheme} n = {worst.n}, k = {worst.k} ({worst.living_fraction:.4g} against "
+        f"l = {worst.lower_bound:.4g}); Bhatia-Davis SE bound under l in {flat} cells (fewer "
+        f"than {FEW_ALIVE} networks alive, or SE 0)"
+    )
+    return Claim(claim_id, source, claim, measured, judge(not bool(beyond.any())), GRID)
+
+
+def batchnorm_no_gain(grid: pd.DataFrame) -> Claim:
+    """Under batchnorm (M >= 2) the mean cumulative living fraction is exactly l(n, k): given
+    the past, z_{i,m} is proportional to a_i . (h_m - mean h), so each row's sign at a living
+    point is a fair coin. Judged in every (n, k) cell at SIGMAS SE."""
     claim = "batch normalization did nothing to increase the proportion of living data over iid"
     source = f"{RR_LONG} §7, Figure 6; short §8 ('hardly exceeds the IID case'), Figure 1"
-    depth = int(grid["k"].max())
-    bn = _scheme(grid, "batchnorm").set_index(["n", "k"])["living_fraction"]
-    iid = _scheme(grid, "iid").set_index(["n", "k"])["living_fraction"]
-    both = pd.concat([bn.rename("bn"), iid.rename("iid")], axis=1).dropna()
-    both = both[both.index.get_level_values("k") == depth]
-    both = both[both["iid"] > 0]
-    if both.empty:
-        return _undecided("rr.batchnorm_no_gain", source, claim, "batchnorm or iid missing", GRID)
-    gain = both["bn"] / both["iid"]
-    gains = gain > 1 + tolerance
-    widths = [int(n) for n, _ in gain[gains].index]
-    measured = (
-        f"living fraction batchnorm/iid at k = {depth}: {gain.min():.3g} to {gain.max():.3g} "
-        f"over {len(gain)} widths; above {1 + tolerance:g} at n = {widths or 'none'}"
+    why = (
+        "for M >= 2 the mean cumulative living fraction under batch normalization equals "
+        "l(n, k), iid's own mean, exactly (each standardized row's sign at a point is a fair "
+        "coin given the past)"
     )
-    verdict = judge(not gains.all(), partly=bool(gains.any() and not gains.all()))
-    return Claim("rr.batchnorm_no_gain", source, claim, measured, verdict, GRID)
+    rows = _scheme(grid, "batchnorm")
+    return _living_fraction_claim("rr.batchnorm_no_gain", source, claim, rows, why)
+
+
+def mean_living_fraction(grid: pd.DataFrame) -> Claim:
+    """Lemma 5.4: with iid (sign-symmetric) parameters E A(k)/M = l(n, k); iid and iid_bias."""
+    claim = "the mean living fraction of iid networks is l(n, k) = (1 - 2^-n)^k"
+    source = f"{RR_LONG} Lemma 5.4"
+    why = "each neuron's sign at a living point is a fair coin given the past"
+    rows = grid[grid["scheme"].isin(["iid", "iid_bias"])]
+    return _living_fraction_claim("rr.mean_living_fraction", source, claim, rows, why)
 
 
 def _depths(depth: int) -> list[int]:
@@ -226,33 +346,65 @@ def _compare(a: pd.DataFrame, b: pd.DataFrame, count: str, depths: list[int]) ->
     return results
 
 
-def _per_width(a: pd.DataFrame, b: pd.DataFrame, count: str, depth: int) -> tuple[list, list]:
-    """Widths where a's share at `depth` is significantly (95%, two-sided) below / above b's."""
-    less, more = [], []
+def _per_width(a: pd.DataFrame, b: pd.DataFrame, count: str, depth: int) -> list[tuple]:
+    """Per width n at `depth`, (n, z) of a's share against b's (two-proportion z-test)."""
     a, b = a[a["k"] == depth].set_index("n"), b[b["k"] == depth].set_index("n")
-    for n in sorted(set(a.index) & set(b.index)):
-        z = _two_proportion_z(
-            a.at[n, count], a.at[n, "networks"], b.at[n, count], b.at[n, "networks"]
-        )
-        (less if z < -Z95 else more if z > Z95 else []).append(int(n))
-    return less, more
+    return [
+        (int(n), _two_proportion_z(a.at[n, count], a.at[n, "networks"], b.at[n, count],
+                                   b.at[n, "networks"]))
+        for n in sorted(set(a.index) & set(b.index))
+    ]  # fmt: skip
 
 
-def _less_verdict(results: list[tuple], widths_more: list[int]) -> str:
+def _holm_signs(z: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """(significantly less, significantly more) per test: two-sided, Holm-corrected at 95%
+    over the whole family of tests `z`."""
+    z = np.asarray(z, float)
+    reject = holm_reject(two_sided_p(z)) if len(z) else np.zeros(0, bool)
+    return reject & (z < 0), reject & (z > 0)
+
+
+def _less_verdict(depths: list[int], less: list[int], more: list[int], widths_more: list) -> str:
     """holds: significantly less at some depth, at every depth from there on, never more
     (pooled), and at no width more at the deepest depth; fails: never less; else partly."""
-    less = [d for d, _, _, z in results if z < -Z95]
-    more = [d for d, _, _, z in results if z > Z95]
     if not less:
         return judge(False)
-    tail = [d for d, _, _, _ in results if d >= less[0]]
+    tail = [d for d in depths if d >= less[0]]
     return judge(True, partly=bool(more or widths_more or tail != less))
+
+
+def _tests(a: pd.DataFrame, b: pd.DataFrame, count: str, depth: int) -> tuple[list, list]:
+    """One comparison's tests: (k, share a, share b, z) per pooled depth, (n, z) per width."""
+    return _compare(a, b, count, _depths(depth)), _per_width(a, b, count, depth)
+
+
+def _z_of(tests: tuple[list, list]) -> list[float]:
+    return [r[3] for r in tests[0]] + [z for _, z in tests[1]]
+
+
+def _classify(tests: tuple[list, list], less: np.ndarray, more: np.ndarray) -> dict:
+    """The depths and widths a comparison's (Holm-corrected) masks mark less or more."""
+    results, widths = tests
+    cut = len(results)
+    depths, ns = [r[0] for r in results], [n for n, _ in widths]
+
+    def pick(keys: list, mask: np.ndarray) -> list:
+        return [key for key, m in zip(keys, mask, strict=True) if m]
+
+    return {
+        "results": results,
+        "depths": depths,
+        "less": pick(depths, less[:cut]),
+        "more": pick(depths, more[:cut]),
+        "less_n": pick(ns, less[cut:]),
+        "more_n": pick(ns, more[cut:]),
+    }
 
 
 def rai_less_collapse(grid: pd.DataFrame) -> Claim:
     """Lu et al.'s born dead is a constant function: some layer so far was a dead layer
     (p_constant). RAI against He with symmetric biases (iid_bias), per depth pooled over widths
-    (two-proportion z-tests) and per width at the deepest layer."""
+    and per width at the deepest layer (two-proportion z-tests, Holm-corrected together)."""
     claim = (
         "RAI makes a deep network born dead (a constant function) less often than He with biases"
     )
@@ -261,16 +413,17 @@ def rai_less_collapse(grid: pd.DataFrame) -> Claim:
     if rai.empty or he.empty:
         return _undecided("lu.rai_less_collapse", source, claim, "rai or iid_bias not run", GRID)
     depth = int(grid["k"].max())
-    results = _compare(rai, he, "constant_networks", _depths(depth))
-    less_n, more_n = _per_width(rai, he, "constant_networks", depth)
-    less = [d for d, _, _, z in results if z < -Z95]
-    text = "; ".join(f"k={d}: {p1:.3f} vs {p2:.3f}" for d, p1, p2, _ in results)
+    tests = _tests(rai, he, "constant_networks", depth)
+    z = _z_of(tests)
+    f = _classify(tests, *_holm_signs(z))
+    text = "; ".join(f"k={d}: {p1:.3f} vs {p2:.3f}" for d, p1, p2, _ in f["results"])
     measured = (
         f"constant (some layer so far dead) share, rai vs iid_bias, pooled over widths: {text}; "
-        f"significantly less at k = {less or 'none'}; per width at k = {depth}: less at "
-        f"n = {less_n or 'none'}, more at n = {more_n or 'none'}"
+        f"{len(z)} tests, two-sided, Holm-corrected at 95% within the claim: less at "
+        f"k = {f['less'] or 'none'}, more at k = {f['more'] or 'none'}; per width at "
+        f"k = {depth}: less at n = {f['less_n'] or 'none'}, more at n = {f['more_n'] or 'none'}"
     )
-    verdict = _less_verdict(results, more_n)
+    verdict = _less_verdict(f["depths"], f["less"], f["more"], f["more_n"])
     return Claim("lu.rai_less_collapse", source, claim, measured, verdict, GRID)
 
 
@@ -302,15 +455,21 @@ def rai_near_constant(near_constant: pd.DataFrame | None) -> Claim:
     if rai.empty or he.empty:
         return _undecided(claim_id, source, claim, "rai or iid_bias not run", NEAR)
     depth = int(near_constant["k"].max())
-    parts, verdicts = [], []
-    for tau in sorted(near_constant["tau"].unique(), reverse=True):
-        a, b = rai[rai["tau"] == tau], he[he["tau"] == tau]
-        results = _compare(a, b, "near_constant_networks", _depths(depth))
-        _, more_n = _per_width(a, b, "near_constant_networks", depth)
-        verdicts.append(_less_verdict(results, more_n))
-        less = [d for d, _, _, z in results if z < -Z95]
-        more = [d for d, _, _, z in results if z > Z95]
-        shares = "; ".join(f"k={d}: {p1:.3f} vs {p2:.3f}" for d, p1, p2, _ in results)
+    taus = sorted(near_constant["tau"].unique(), reverse=True)
+    count = "near_constant_networks"
+    pairs = [(rai[rai["tau"] == tau], he[he["tau"] == tau]) for tau in taus]
+    tests = [_tests(a, b, count, depth) for a, b in pairs]
+    z = [_z_of(t) for t in tests]
+    # Holm over every test of the claim (all tolerances), not per tolerance.
+    less_all, more_all = _holm_signs([v for part in z for v in part])
+    parts, verdicts, offset = [], [], 0
+    for tau, (a, b), t, zs in zip(taus, pairs, tests, z, strict=True):
+        span = slice(offset, offset + len(zs))
+        offset += len(zs)
+        f = _classify(t, less_all[span], more_all[span])
+        less, more, more_n = f["less"], f["more"], f["more_n"]
+        verdicts.append(_less_verdict(f["depths"], less, more, more_n))
+        shares = "; ".join(f"k={d}: {p1:.3f} vs {p2:.3f}" for d, p1, p2, _ in f["results"])
         halves = []
         for scheme, frame in (("rai", a), ("iid_bias", b)):
             half = half_depths(frame)
@@ -322,8 +481,14 @@ def rai_near_constant(near_constant: pd.DataFrame | None) -> Claim:
             )
         parts.append(
             f"tau = {tau:g}: rai vs iid_bias pooled over widths: {shares}; rai less at "
-            f"k = {less or 'none'}, more at k = {more or 'none'}; " + "; ".join(halves)
+            f"k = {less or 'none'}, more at k = {more or 'none'}, more at n = "
+            f"{more_n or 'none'} (k = {depth}); " + "; ".join(halves)
         )
+    parts.insert(
+        0,
+        f"{offset} tests (pooled depths and widths at k = {depth}, per tau), two-sided, "
+        "Holm-corrected at 95% within the claim",
+    )
     if all(v == "holds" for v in verdicts):
         verdict = judge(True)
     elif all(v == "fails" for v in verdicts):
@@ -333,33 +498,52 @@ def rai_near_constant(near_constant: pd.DataFrame | None) -> Claim:
     return Claim(claim_id, source, claim, ". ".join(parts), verdict, NEAR)
 
 
+def _half_below(rows: pd.DataFrame, high: str) -> str:
+    """Per width, the first depth whose 95% upper end `high` is below 1/2 ('> K' if none)."""
+    depth = int(rows["k"].max())
+    parts = []
+    for n, g in rows.groupby("n"):
+        below = g.loc[g[high] < 0.5, "k"]
+        parts.append(f"{int(n)}: {int(below.min()) if len(below) else f'> {depth}'}")
+    return ", ".join(parts)
+
+
 def deep_born_dead(grid: pd.DataFrame) -> Claim:
-    """Symmetric initializations die as depth grows: per width, iid P(alive) at the deepest
-    k below its value at k = 1, and iid_bias P(collapsed) above (95% Wilson, disjoint)."""
+    """The theorem: P(n, k) <= u0(n, k) -> 0 without biases, and P(not constant by layer k)
+    <= u(n, k) = (1 - 2^-(n^2+n))^(k-1) -> 0 with biases. Holds unless a measured cell
+    exceeds its bound at SIGMAS (Wilson); the measured depths at which P falls below 1/2
+    are the evidence. Never undecided: the bound's limit is computed, not estimated."""
     claim = "a deep ReLU network will eventually die in probability as the depth goes to infinity"
     source = "Lu et al., abstract (symmetric initialization)"
-    depth = int(grid["k"].max())
-    checks = []
-    for scheme, low, high, sign in (
-        ("iid", "p_alive_low", "p_alive_high", -1),
-        ("iid_bias", "p_collapsed_low", "p_collapsed_high", +1),
-    ):
-        rows = _scheme(grid, scheme)
-        for _, g in rows.groupby("n"):
-            first, last = g[g["k"] == 1].iloc[0], g[g["k"] == depth].iloc[0]
-            moved = last[high] < first[low] if sign < 0 else last[low] > first[high]
-            checks.append(bool(moved))
-    if not checks:
-        return _undecided("lu.deep_born_dead", source, claim, "no iid or iid_bias cells", GRID)
-    iid = _scheme(grid, "iid")
-    deep = iid[iid["k"] == depth]
-    dying = [int(r.n) for r in deep.itertuples() if r.p_alive_high < 1]
+    iid, bias = _scheme(grid, "iid"), _scheme(grid, "iid_bias")
+    widths = sorted(set(iid["n"]) | set(bias["n"])) or sorted(set(grid["n"]))
+    u0_half = upper_bound_half_depth(np.array(widths, float), biased=False)
+    u_half = upper_bound_half_depth(np.array(widths, float), biased=True)
+    excess = 0
+    if not iid.empty:
+        low, _ = wilson_interval(iid["alive_networks"], iid["networks"], z=SIGMAS)
+        excess += int((low > iid["upper_bound"]).sum())
+    if not bias.empty:
+        living = bias["networks"] - bias["constant_networks"]
+        low, _ = wilson_interval(living, bias["networks"], z=SIGMAS)
+        excess += int((low > bias["upper_bound"]).sum())
+    finite = bool(np.isfinite(u0_half).all() and np.isfinite(u_half).all())
+    evidence = []
+    if not iid.empty:
+        evidence.append(f"iid P(alive) < 1/2 from k = {{{_half_below(iid, 'p_alive_high')}}}")
+    if not bias.empty:
+        alive = bias.assign(p_live_high=1 - bias["p_constant_low"])
+        evidence.append(
+            f"iid_bias P(not constant) < 1/2 from k = {{{_half_below(alive, 'p_live_high')}}}"
+        )
     measured = (
-        f"significant change from k = 1 to k = {depth} in {sum(checks)} of {len(checks)} "
-        f"(scheme, width) series; iid P(alive) at k = {depth} below 1 at n = {dying}"
+        "theorem: P(n, k) <= u0(n, k) = (1 - 2^-n^2)^(k-1) -> 0 without biases, P(not constant "
+        "by layer k) <= u(n, k) = (1 - 2^-(n^2+n))^(k-1) -> 0 with biases; u0 < 1/2 from k = "
+        f"{int(u0_half[0])} at n = {widths[0]} to {u0_half[-1]:.3g} at n = {widths[-1]}; "
+        f"cells above their bound at {SIGMAS:g} sigma: {excess}; measured (95% upper end): "
+        + ("; ".join(evidence) or "no iid or iid_bias cells")
     )
-    verdict = judge(any(checks), partly=any(checks) and not all(checks))
-    return Claim("lu.deep_born_dead", source, claim, measured, verdict, GRID)
+    return Claim("lu.deep_born_dead", source, claim, measured, judge(finite and excess == 0), GRID)
 
 
 def grid_claims(
@@ -379,7 +563,9 @@ def grid_claims(
         signflip_guarantee(cells),
         signflip_exceeds(grid),
         batchnorm_alive(grid),
+        batchnorm_cumulative(grid),
         batchnorm_no_gain(grid),
+        mean_living_fraction(grid),
         rai_less_collapse(grid),
         rai_near_constant(near_constant),
         deep_born_dead(grid),
