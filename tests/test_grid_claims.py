@@ -169,7 +169,9 @@ def test_living_fraction_claims_fail_when_shifted(outputs):
     for scheme, claim in (("batchnorm", batchnorm_no_gain), ("iid", mean_living_fraction)):
         shifted = grid.copy()
         cell = (shifted.scheme == scheme) & (shifted.n == 3) & (shifted.k == 4)
-        shifted.loc[cell, "living_fraction"] += 6 * shifted.loc[cell, "living_fraction_se"]
+        rows = shifted.loc[cell]
+        bound = np.sqrt(rows.lower_bound * (1 - rows.lower_bound) / rows.networks)
+        shifted.loc[cell, "living_fraction"] += 6 * np.maximum(rows.living_fraction_se, bound)
         assert claim(shifted).verdict == "fails", scheme
         assert claim(grid).verdict == "holds", scheme
 

@@ -12,10 +12,10 @@ from numpy.typing import ArrayLike
 
 __all__ = [
     "complement_power",
+    "log2_upper_bound_half_depth",
     "lower_bound",
     "path_width",
     "upper_bound",
-    "upper_bound_half_depth",
     "upper_bound_zero_bias",
     "width_for_probability",
 ]
@@ -59,12 +59,16 @@ def upper_bound_zero_bias(n: ArrayLike, k: ArrayLike) -> np.ndarray:
     return complement_power(-(n * n), k - 1)
 
 
-def upper_bound_half_depth(n: ArrayLike, biased: bool) -> np.ndarray:
-    """The least k with u(n, k) < 1/2 (u0 without biases): k - 1 > ln 2 / -ln(1 - 2^-e),
-    e = n^2 + n (n^2); finite for every n, so P (P(not constant) with biases) -> 0."""
+def log2_upper_bound_half_depth(n: ArrayLike, biased: bool) -> np.ndarray:
+    """log2 of the least k with u(n, k) < 1/2 (u0 without biases): k - 1 > ln 2 / -ln(1 - q),
+    q = 2^-e, e = n^2 + n (n^2); for q < 2^-40, ln 2 / q to double precision, so log2 is
+    e + log2(ln 2). Finite for every n: P (P(not constant) with biases) -> 0."""
     n = _as_positive("n", n, 1)
     exponent = n * n + (n if biased else 0)
-    return np.floor(np.log(0.5) / np.log1p(-np.exp2(-exponent))) + 2
+    small = exponent > 40
+    q = np.exp2(-np.where(small, 1.0, exponent))
+    exact = np.log2(np.floor(np.log(0.5) / np.log1p(-q)) + 2)
+    return np.where(small, exponent + np.log2(np.log(2.0)), exact)
 
 
 def width_for_probability(k: ArrayLike, p: ArrayLike) -> np.ndarray:

@@ -10,7 +10,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from reludeath.bounds import upper_bound_half_depth
+from reludeath.bounds import log2_upper_bound_half_depth
 from reludeath.claims import Claim, judge
 from reludeath.grid.split import s_growth_report
 
@@ -104,8 +104,8 @@ def deep_born_dead(split: pd.DataFrame) -> Claim:
         return Claim("lu.deep_born_dead", source, claim, "no widths", judge(None), SPLIT)
     rows = split.sort_values("n")
     widths = rows["n"].to_numpy(float)
-    u0_half = upper_bound_half_depth(widths, biased=False)
-    u_half = upper_bound_half_depth(widths, biased=True)
+    u0_half = log2_upper_bound_half_depth(widths, biased=False)
+    u_half = log2_upper_bound_half_depth(widths, biased=True)
     theorem = bool(np.isfinite(u0_half).all() and np.isfinite(u_half).all())
     k_half = {int(r.n): half_life(int(r.n), r.c_high) for r in rows.itertuples()}
     shown = ", ".join(f"n = {n}: {v:.3g}" for n, v in k_half.items())
@@ -113,7 +113,7 @@ def deep_born_dead(split: pd.DataFrame) -> Claim:
     measured = (
         "theorem: P(n, k) <= u0(n, k) = (1 - 2^-n^2)^(k-1) -> 0 without biases, P(not constant "
         "by layer k) <= u(n, k) = (1 - 2^-(n^2+n))^(k-1) -> 0 with biases; u0 < 1/2 from "
-        f"k = {u0_half[0]:.3g} at n = {int(widths[0])} to {u0_half[-1]:.3g} at "
+        f"k = {2 ** u0_half[0]:.0f} at n = {int(widths[0])} to 2^{u0_half[-1]:.1f} at "
         f"n = {int(widths[-1])}; measured on zero-bias iid networks, the depth beyond which "
         f"P <= c(n) l(n, k) < 1/2: {shown}"
         + (f" (c(n) unbounded at n = {unbounded}: tail bound infinite)" if unbounded else "")

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from reludeath.bounds import upper_bound_half_depth
+from reludeath.bounds import log2_upper_bound_half_depth
 from reludeath.claims import Claim, judge
 from reludeath.grid.constancy import depth_scaling, half_depths
 from reludeath.stats import holm_reject, two_sided_p, wilson_interval
@@ -257,22 +257,19 @@ def batchnorm_cumulative(grid: pd.DataFrame) -> Claim:
     return Claim("rr.batchnorm_cumulative", source, claim, measured, judge(below == 0), GRID)
 
 
-FEW_ALIVE = 10  # below this many alive networks, a cell's sample SE is not trusted
-
-
 def living_fraction_z(rows: pd.DataFrame) -> tuple[pd.Series, int]:
-    """z of the mean living fraction against the exact l(n, k), with the standard error over
-    networks. Where fewer than FEW_ALIVE networks are alive or every network has the same A(k),
-    the sample SE of a mean of a few nonzero terms underestimates the truth; there the
-    Bhatia-Davis bound sqrt(l (1 - l) / T) on the SE under l (A(k)/M lies in [0, 1]) is
-    used. Also the count of such cells."""
+    """z of the mean living fraction against the exact l(n, k). SE: the larger of the sample
+    SE over networks and the Bhatia-Davis bound sqrt(l (1 - l) / T) on the SE under l (A(k)/M
+    lies in [0, 1]). Once a network's points lie near one ray they die together, so the mean
+    rests on rare whole-network deaths the sample SE does not see; the bound is the SE of
+    exactly that case. Also the count of cells where the bound is used."""
     lower = rows["lower_bound"]
     null_se = np.sqrt(lower * (1 - lower) / rows["networks"])
-    fallback = (rows["living_fraction_se"] <= 0) | (rows["alive_networks"] < FEW_ALIVE)
-    se = rows["living_fraction_se"].where(~fallback, null_se)
+    bound = rows["living_fraction_se"] < null_se
+    se = rows["living_fraction_se"].where(~bound, null_se)
     diff = rows["living_fraction"] - lower
     z = (diff / se.where(se > 0)).fillna(0.0).where((se > 0) | (diff == 0), np.inf)
-    return z, int(fallback.sum())
+    return z, int(bound.sum())
 
 
 def _living_fraction_claim(
@@ -293,8 +290,8 @@ def _living_fraction_claim(
         f"{why}; cells whose mean living fraction (interval over networks) excludes l(n, k) "
         f"beyond {SIGMAS:g} SE: {'; '.join(parts)}; largest |z| = {abs(z[worst.name]):.2f} "
         f"at {worst.scheme} n = {worst.n}, k = {worst.k} ({worst.living_fraction:.4g} against "
-        f"l = {worst.lower_bound:.4g}); Bhatia-Davis SE bound under l in {flat} cells (fewer "
-        f"than {FEW_ALIVE} networks alive, or SE 0)"
+        f"l = {worst.lower_bound:.4g}); SE the larger of the sample SE and the Bhatia-Davis "
+        f"bound sqrt(l (1 - l) / T), the bound in {flat} cells"
     )
     return Claim(claim_id, source, claim, measured, judge(not bool(beyond.any())), GRID)
 
@@ -517,8 +514,8 @@ def deep_born_dead(grid: pd.DataFrame) -> Claim:
     source = "Lu et al., abstract (symmetric initialization)"
     iid, bias = _scheme(grid, "iid"), _scheme(grid, "iid_bias")
     widths = sorted(set(iid["n"]) | set(bias["n"])) or sorted(set(grid["n"]))
-    u0_half = upper_bound_half_depth(np.array(widths, float), biased=False)
-    u_half = upper_bound_half_depth(np.array(widths, float), biased=True)
+    u0_half = log2_upper_bound_half_depth(np.array(widths, float), biased=False)
+    u_half = log2_upper_bound_half_depth(np.array(widths, float), biased=True)
     excess = 0
     if not iid.empty:
         low, _ = wilson_interval(iid["alive_networks"], iid["networks"], z=SIGMAS)
@@ -539,7 +536,7 @@ def deep_born_dead(grid: pd.DataFrame) -> Claim:
     measured = (
         "theorem: P(n, k) <= u0(n, k) = (1 - 2^-n^2)^(k-1) -> 0 without biases, P(not constant "
         "by layer k) <= u(n, k) = (1 - 2^-(n^2+n))^(k-1) -> 0 with biases; u0 < 1/2 from k = "
-        f"{int(u0_half[0])} at n = {widths[0]} to {u0_half[-1]:.3g} at n = {widths[-1]}; "
+        f"{2 ** u0_half[0]:.0f} at n = {widths[0]} to 2^{u0_half[-1]:.1f} at n = {widths[-1]}; "
         f"cells above their bound at {SIGMAS:g} sigma: {excess}; measured (95% upper end): "
         + ("; ".join(evidence) or "no iid or iid_bias cells")
     )
