@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from reludeath.bounds import path_width
+from reludeath.config import path_needs
 from reludeath.deep.identity import Identity
 
 __all__ = ["PATH_COLUMNS", "log10_lower_bound", "path_table", "path_widths"]
@@ -36,8 +36,8 @@ def log10_lower_bound(n: int, k: float) -> float:
 
 
 def path_widths(p: Sequence[float], depths: Sequence[int]) -> list[int]:
-    """Every width ceil(n(k, p)) the path needs, sorted."""
-    return sorted({int(w) for k in depths for w in path_width(k, np.asarray(p, float))})
+    """Every width ceil(n(k, p)) the path needs, sorted (the config checker's `path_needs`)."""
+    return path_needs(p, depths)
 
 
 def path_table(
