@@ -31,8 +31,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from machine import Sgemm, gmacs, say, sgemm_gmacs
 from mca import analyse, find_mca
 
-from reludeath import ShardSpec, kernel
-from reludeath.kernel import build
+from reludeath import ShardSpec, compiler, kernel
 from reludeath.simulate import draw_network
 
 T, M, K = 256, 1024, 256
@@ -69,9 +68,9 @@ def limit(n: int) -> str:
     mca = find_mca()
     if mca is None:
         return "limit=unknown (no llvm-mca)"
-    cpu, features = build.target_cpu()
+    cpu, features = compiler.target_cpu()
     fields = dict(f.split("=", 1) for f in analyse(mca, n, cpu).split() if "=" in f)
-    if build.has_avx512(cpu, features) and not cpu.startswith("znver"):  # Intel: shared ports
+    if compiler.has_avx512(cpu, features) and not cpu.startswith("znver"):  # Intel: shared ports
         return f"limit={fields['limit']} shared_ports_limit={fields['shared_ports_limit']}"
     return f"limit={fields['limit']}"
 

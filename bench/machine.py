@@ -32,7 +32,7 @@ def where() -> str:
     isa = next(
         (name for name in ("avx512f", "avx2", "avx", "sse2") if name in flags), "unknown"
     ).replace("avx512f", "avx512")
-    from reludeath.kernel.build import target_cpu  # llvmlite, only when asked
+    from reludeath.compiler import target_cpu  # llvmlite, only when asked
 
     return f'cpu="{model}" isa={isa} target={target_cpu()[0]}'
 

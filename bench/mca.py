@@ -38,6 +38,7 @@ import sys
 sys.path.insert(0, os.path.dirname(__file__))
 from machine import say
 
+from reludeath import compiler
 from reludeath.kernel import build, passes
 
 FMA_PER_CYCLE = {"sapphirerapids": 2, "znver4": 1}  # 16-lane FMAs a cycle; else 1
@@ -137,7 +138,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.mca is None:
         parser.error("no llvm-mca found (Debian: apt-get install llvm-19)")
-    cpus = args.cpu or [*DEFAULT_CPUS, build.target_cpu()[0]]
+    cpus = args.cpu or [*DEFAULT_CPUS, compiler.target_cpu()[0]]
     for n in args.width or (15, 32, 64):
         for cpu in cpus:
             say(analyse(args.mca, n, cpu))

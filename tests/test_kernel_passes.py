@@ -8,15 +8,16 @@ import numpy as np
 import pytest
 from kernel_calls import call_pass
 
+from reludeath import compiler
 from reludeath.kernel import build, layout, passes
 from reludeath.kernel.contract import pass_symbol
 
 
 def test_cache_dir_follows_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("RELUDEATH_KERNEL_CACHE", str(tmp_path / "k"))
-    assert build.cache_dir() == tmp_path / "k"
+    assert compiler.cache_dir() == tmp_path / "k"
     monkeypatch.delenv("RELUDEATH_KERNEL_CACHE")
-    assert build.cache_dir().name == "reludeath"
+    assert compiler.cache_dir().name == "reludeath"
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -156,11 +157,11 @@ def test_concurrent_writers_leave_one_complete_file(tmp_path):
     path = tmp_path / "cache" / "layer.o"
     data = os.urandom(100_000)
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda _: build._write_once(path, data), range(32)))
+        list(pool.map(lambda _: compiler._write_once(path, data), range(32)))
     assert path.read_bytes() == data
     assert sorted(os.listdir(path.parent)) == ["layer.o"]  # no temporary left behind
     stamp = path.stat().st_mtime_ns
-    build._write_once(path, data)
+    compiler._write_once(path, data)
     assert path.stat().st_mtime_ns == stamp  # never rewritten
 
 

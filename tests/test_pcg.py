@@ -4,7 +4,7 @@ position after every draw, the normals drawn from them, and the hand-over to num
 import numpy as np
 import pytest
 
-from reludeath import normals, pcg, seeds
+from reludeath.sampling import normals, pcg, seeds
 
 
 def _numpy(seed: int, key: tuple[int, ...]) -> np.random.Generator:

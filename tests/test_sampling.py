@@ -1,4 +1,4 @@
-"""The sampler (reludeath.normals) and every scheme's drawn parameters against their laws.
+"""The sampler (reludeath.sampling.normals) and every scheme's drawn parameters against their laws.
 
 Power of the moment tests: for N draws of a law with variance s^2 and fourth central moment
 mu4, the sample variance has standard error sqrt((mu4 - s^4) / N); for a normal law that is
@@ -16,9 +16,9 @@ import pytest
 from scipy import stats
 from stats_helpers import SIGMAS
 
-from reludeath import normals
+from reludeath.sampling import normals
+from reludeath.sampling.seeds import generator
 from reludeath.schemes import get_scheme, haar_orthogonal
-from reludeath.seeds import generator
 
 N = 2_000_000
 

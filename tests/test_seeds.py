@@ -1,6 +1,6 @@
 """The one seed helper reproduces, bit for bit, the four derivations it replaced.
 
-Each old derivation is written out here as it stood before `reludeath.seeds` existed
+Each old derivation is written out here as it stood before `reludeath.sampling.seeds` existed
 (simulate, variants, dynamics, split bootstrap); the helper's streams must equal them.
 """
 
@@ -9,8 +9,8 @@ import zlib
 import numpy as np
 import pytest
 
-from reludeath import normals, seeds
 from reludeath.dynamics import experiment_generator, experiment_seed
+from reludeath.sampling import normals, seeds
 from reludeath.schemes import get_scheme
 from reludeath.simulate import ShardSpec, _Streams, draw_network
 from reludeath.variants.common import generators, setting_key
@@ -45,7 +45,7 @@ def test_simulate_streams_and_data(seed, family, width, network):
         old = _old_generator(seed, (zlib.crc32(family.encode()), width, network, index + 1))
         _same(streams[index][0], old)
     # data: old spawn_key=(crc32(family), width, network, 0); normal numbers from the stream's
-    # raw words since 0.3.0 (reludeath.normals)
+    # raw words since 0.3.0 (reludeath.sampling.normals)
     old = _old_generator(seed, (zlib.crc32(family.encode()), width, network, 0))
     assert np.array_equal(_data(spec, family, network), normals.standard_normal(old, (5, width)).T)
     shared = ShardSpec("iid", width, 4, 2, 5, seed=seed, shared_data=True)

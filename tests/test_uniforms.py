@@ -4,7 +4,7 @@ the stream where numpy's Generator leaves it (or used up where numpy buffers hal
 import numpy as np
 import pytest
 
-from reludeath import pcg, seeds, uniforms
+from reludeath.sampling import pcg, seeds, uniforms
 
 
 def _pair(key: tuple) -> tuple[pcg.Stream, np.random.Generator]:

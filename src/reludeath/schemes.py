@@ -1,7 +1,7 @@
 """Initialization schemes: how one network's parameters are drawn (docs/science.md, section 2).
 
 A scheme draws every layer's weights and biases for one network, or for a batch of
-networks at once, from random streams (``reludeath.pcg``: numpy's PCG64 streams, drawn by
+networks at once, from random streams (``reludeath.sampling.pcg``: numpy's PCG64 streams, drawn by
 compiled code), and tells the kernel how to run them (plain, sign flipping or batch
 normalization; compacted and rescaled, or not). Adding a scheme means
 adding one class here and one line in ``SCHEMES``; a user's own scheme comes in
@@ -10,9 +10,9 @@ from a file as a :class:`Plugin` (docs/plugins.md), with no class to write.
 Random streams: each network has its own streams (see ``simulate``), one
 per kind of draw, and every draw is layer-major, so the first k layers of a
 deeper network are exactly those of a shallower one. Normal numbers come from
-``reludeath.normals`` (a compiled Box-Muller transform of the stream's raw
-words, float32), uniform ones from ``reludeath.uniforms`` (numpy's uniform and integer samplers on
-the same words, bit for bit). iid, batchnorm and
+``reludeath.sampling.normals`` (a compiled Box-Muller transform of the stream's raw
+words, float32), uniform ones from ``reludeath.sampling.uniforms`` (numpy's uniform and
+integer samplers on the same words, bit for bit). iid, batchnorm and
 signflip (and const_bias, orthogonal) draw from the same "normal" family: network t
 of width n sees the same standard-normal numbers under all of them, so scheme
 differences are paired comparisons (common random numbers); uniform and
@@ -28,9 +28,10 @@ from typing import ClassVar
 
 import numpy as np
 
-from reludeath import normals, plugin, uniforms
+from reludeath import plugin
 from reludeath.kernel.contract import PLANS, KernelSettings, Mode
-from reludeath.pcg import Source, batch_shape, each
+from reludeath.sampling import normals, uniforms
+from reludeath.sampling.pcg import Source, batch_shape, each
 
 __all__ = [
     "IID",

@@ -1,7 +1,7 @@
 """Simulate one shard: draw each network's data and parameters, run the kernel,
 and return one row per (network, layer).
 
-Every network has its own streams, derived by :func:`reludeath.seeds.streams`
+Every network has its own streams, derived by :func:`reludeath.sampling.seeds.streams`
 from (seed, draw family, width, global network index, stream). Results thus
 depend only on what a shard *is*, never on call order, thread count or shard
 layout: network 17 is the same network in any shard that holds it.
@@ -17,10 +17,11 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from reludeath import kernel, normals, pcg
+from reludeath import kernel
 from reludeath.io import arrow_column, constant_label
+from reludeath.sampling import normals, pcg
+from reludeath.sampling.seeds import stream, stream_batch
 from reludeath.schemes import SCHEMES, Scheme, get_scheme
-from reludeath.seeds import stream, stream_batch
 
 __all__ = [
     "SHARD_COLUMNS",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reludeath.config import Problem, Rule, check_config, problems_from
-from reludeath.deep.claims import CLAIM_IDS as DEEP_CLAIM_IDS
+from reludeath.deep.plan import CLAIM_IDS as DEEP_CLAIM_IDS
 from reludeath.deep.plan import Run, bundles, deep_runs
 from reludeath.dynamics.registry import DIRECTORY as DYNAMICS_DIRECTORY
 from reludeath.dynamics.registry import FIGURES as DYNAMICS_FIGURES

@@ -12,6 +12,7 @@ import pandas as pd
 
 from reludeath.bounds import log2_upper_bound_half_depth
 from reludeath.claims import Claim, judge
+from reludeath.deep.plan import CLAIM_IDS
 from reludeath.grid.split import s_growth_report
 
 __all__ = [
@@ -24,7 +25,6 @@ __all__ = [
     "p_to_l_population",
 ]
 
-CLAIM_IDS = ("rr.p_to_l", "lu.deep_born_dead", "rr.p_to_l_population")
 SPLIT, PATH = "results/deep/split.parquet", "results/deep/path.parquet"
 LIMITS = "results/deep/s_infinity.parquet"
 _Z95 = 1.959963984540054

@@ -13,7 +13,7 @@ import numpy as np
 
 from reludeath.deep.tail import block_tail, tail_bound
 from reludeath.grid.split import bootstrap_split
-from reludeath.seeds import generator
+from reludeath.sampling.seeds import generator
 
 __all__ = ["SPLIT_COLUMNS", "Identity", "identity"]
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Run", "bundles", "deep_runs"]
+__all__ = ["CLAIM_IDS", "Run", "bundles", "deep_runs"]
+
+# The claims the deep family judges (reludeath.deep.claims); when it runs, the grid does not.
+CLAIM_IDS = ("rr.p_to_l", "lu.deep_born_dead", "rr.p_to_l_population")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import numpy as np
 
 from reludeath.deep.identity import Identity
 from reludeath.deep.networks import on_one_ray
-from reludeath.seeds import generator
+from reludeath.sampling.seeds import generator
 from reludeath.simulate import ShardSpec, draw_network
 
 __all__ = [

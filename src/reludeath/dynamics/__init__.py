@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from reludeath.seeds import generator, seed_sequence
+from reludeath.sampling.seeds import generator, seed_sequence
 
 __all__ = ["experiment_generator", "experiment_seed"]
 

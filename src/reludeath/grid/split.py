@@ -24,7 +24,7 @@ import pandas as pd
 import pyarrow as pa
 from scipy import stats
 
-from reludeath.seeds import generator
+from reludeath.sampling.seeds import generator
 
 __all__ = [
     "bootstrap_split",

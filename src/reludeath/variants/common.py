@@ -1,7 +1,7 @@
 """Shared pieces of the architecture variants: generators, proportions, bounds, hazards.
 
 Every network of a variant has its own generators, derived by
-:func:`reludeath.seeds.generator` from (seed, the variant's setting, network index,
+:func:`reludeath.sampling.seeds.generator` from (seed, the variant's setting, network index,
 stream): results depend only on what the network *is*. Parameter draws are
 layer-major (one call per kind of parameter, shaped (depth, ...)), so the first
 k layers of a deeper network are exactly those of a shallower one; data are
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from reludeath.seeds import generator, key_code
+from reludeath.sampling.seeds import generator, key_code
 from reludeath.simulate import positive_int
 from reludeath.stats import wilson_interval
 

@@ -18,7 +18,6 @@ is rescaled by a power of two: exact, and safe from overflow at any depth.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,11 +29,12 @@ from reludeath.variants.common import (
     frame,
     generators,
     positive_int,
-    setting_key,
 )
+from reludeath.variants.settings import PADDINGS, ConvSetting
 
 __all__ = [
     "CONV_COLUMNS",
+    "PADDINGS",
     "ConvSetting",
     "conv_bounds",
     "conv_table",
@@ -43,8 +43,6 @@ __all__ = [
     "run_conv",
     "simulate_conv",
 ]
-
-PADDINGS = ("circular", "zero")
 
 CONV_COLUMNS = {
     "dims": "spatial dimensions D (1: signals of length d, 2: d x d images)",
@@ -69,46 +67,6 @@ CONV_COLUMNS = {
 }
 
 _FAST = {"contract", "reassoc"}
-
-
-@dataclass(frozen=True)
-class ConvSetting:
-    """What a convolutional network is, besides its depth and seed."""
-
-    dims: int
-    channels: int
-    kernel: int
-    size: int
-    images: int
-    padding: str = "circular"
-
-    def __post_init__(self) -> None:
-        if self.dims not in (1, 2) or isinstance(self.dims, bool):
-            raise ValueError(f"dims must be 1 or 2, got {self.dims!r}")
-        positive_int("channels", self.channels, maximum=64)
-        positive_int("kernel", self.kernel)
-        positive_int("size", self.size)
-        positive_int("images", self.images)
-        if self.padding not in PADDINGS:
-            raise ValueError(f"padding must be one of {PADDINGS}, got {self.padding!r}")
-        if self.padding == "zero" and self.kernel > self.size:
-            raise ValueError(
-                f"kernel ({self.kernel}) must be <= size ({self.size}) with zero padding "
-                "('variants.conv.padding' is 'zero'): taps beyond the image connect nothing"
-            )
-
-    @property
-    def positions(self) -> int:
-        return self.size**self.dims
-
-    @property
-    def taps(self) -> int:
-        return self.kernel**self.dims
-
-    def key(self) -> int:
-        return setting_key(
-            "conv", self.dims, self.channels, self.kernel, self.size, self.images, self.padding
-        )
 
 
 def neighbours(setting: ConvSetting) -> np.ndarray:

@@ -10,10 +10,7 @@ from __future__ import annotations
 import itertools
 
 from reludeath.variants.common import positive_int
-from reludeath.variants.conv import ConvSetting
-from reludeath.variants.leaky import check_slope
-from reludeath.variants.residual import check_alpha
-from reludeath.variants.skip import check_join
+from reludeath.variants.settings import ConvSetting, check_alpha, check_join, check_slope
 
 __all__ = [
     "VARIANTS",

@@ -26,6 +26,7 @@ from reludeath.variants.common import (
     positive_int,
     setting_key,
 )
+from reludeath.variants.settings import check_slope
 
 __all__ = ["LEAKY_COLUMNS", "check_slope", "draw_fc", "leaky_table", "run_leaky", "simulate_leaky"]
 
@@ -45,15 +46,6 @@ LEAKY_COLUMNS = {
 }
 
 _FAST = {"contract", "reassoc"}
-
-
-def check_slope(slope: float) -> float:
-    """slope as a float in [0, 1), else ValueError naming it."""
-    if isinstance(slope, bool) or not isinstance(slope, (int, float, np.floating)):
-        raise ValueError(f"slope must be a number in [0, 1), got {slope!r}")
-    if not 0 <= slope < 1:
-        raise ValueError(f"slope must lie in [0, 1), got {slope!r}")
-    return float(slope)
 
 
 def draw_fc(n: int, data_points: int, depth: int, seed: int, network: int, dtype=np.float32):

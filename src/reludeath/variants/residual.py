@@ -30,9 +30,11 @@ from reludeath.variants.common import (
     positive_int,
     setting_key,
 )
+from reludeath.variants.settings import check_alpha
 
 __all__ = [
     "RESIDUAL_COLUMNS",
+    "check_alpha",
     "r1_table",
     "r2_lower_bound",
     "r2_table",
@@ -168,14 +170,6 @@ def simulate_r1(n: int, data_points: int, depth: int, networks: int, seed: int) 
         x, (a,) = _draw("r1", n, data_points, depth, seed, t, 1)
         run_r1(x, a, blocked[t])
     return blocked
-
-
-def check_alpha(alpha: float) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)):
-        raise ValueError(f"alpha must be a number > 0, got {alpha!r}")
-    if not (math.isfinite(alpha) and alpha > 0):
-        raise ValueError(f"alpha must be a finite number > 0, got {alpha!r}")
-    return float(alpha)
 
 
 def simulate_r2(

@@ -26,10 +26,9 @@ from reludeath.variants.common import (
     positive_int,
     setting_key,
 )
+from reludeath.variants.settings import JOINS, check_join
 
-__all__ = ["JOINS", "SKIP_COLUMNS", "run_unet", "simulate_unet", "skip_row"]
-
-JOINS = ("concat", "add")
+__all__ = ["JOINS", "SKIP_COLUMNS", "check_join", "run_unet", "simulate_unet", "skip_row"]
 
 SKIP_COLUMNS = {
     "join": "concat (decoder reads concat(d_{i+1}, e_i)) or add (d_{i+1} + e_i)",
@@ -50,12 +49,6 @@ SKIP_COLUMNS = {
 }
 
 _FAST = {"contract", "reassoc"}
-
-
-def check_join(join: str) -> str:
-    if join not in JOINS:
-        raise ValueError(f"join must be one of {JOINS}, got {join!r}")
-    return join
 
 
 def draw_unet(join, n, chunk, levels, data_points, seed, network):

@@ -10,7 +10,7 @@ sector [0, pi/4) onto each of the circle's eight octants, so the angle is unifor
 circle. Normal 2i is r A and normal 2i + 1 is r B, with (A, B) that image of
 (cos y, sin y): number j of a stream depends on word j // 2 alone, so a longer draw extends a
 shorter one (prefix property) and the numbers follow the generator, whose key is what the
-thing is (``reludeath.seeds``).
+thing is (``seeds``).
 
 ln, sin and cos are Cephes' single-precision polynomials (ln on [sqrt(1/2), sqrt(2)) after
 taking out the exponent; sin and cos on [0, pi/4]), about 1 ulp; everything is IEEE float32
@@ -28,8 +28,8 @@ from functools import cache
 
 import numpy as np
 
-from reludeath import pcg
-from reludeath.kernel import build
+from reludeath import compiler
+from reludeath.sampling import pcg
 
 __all__ = [
     "DRAWS",
@@ -229,17 +229,14 @@ def stream_source() -> str:
     return pcg.stream_source(STREAM_SYMBOL, "float", 2, full, tail, declarations)
 
 
-_SIGNATURE = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64)
-
-
 @cache
 def _function() -> ctypes._CFuncPtr:
-    return build.compiled_function([source()], "normals", SYMBOL, _SIGNATURE)
+    return compiler.compiled_function([source()], "normals", SYMBOL, pcg.FILL)
 
 
 @cache
 def _stream_function() -> ctypes._CFuncPtr:
-    return build.compiled_function([stream_source()], "stream_normals", STREAM_SYMBOL, _SIGNATURE)
+    return compiler.compiled_function([stream_source()], "stream_normals", STREAM_SYMBOL, pcg.FILL)
 
 
 def transform(words: np.ndarray, count: int | None = None) -> np.ndarray:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from reludeath import pcg
+from reludeath.sampling import pcg
 
 __all__ = [
     "KeyPart",

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from reludeath import pcg
+from reludeath.sampling import pcg
 
 __all__ = ["integers", "random"]
 

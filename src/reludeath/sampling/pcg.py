@@ -1,6 +1,6 @@
 """numpy's PCG64 streams in compiled code, bit for bit, without numpy's per-stream objects.
 
-A stream named by (seed, key) is ``PCG64(SeedSequence(seed, spawn_key=key))`` (``reludeath.seeds``).
+A stream named by (seed, key) is ``PCG64(SeedSequence(seed, spawn_key=key))`` (``seeds``).
 Building that in numpy costs about 13 us (8 for the SeedSequence, 5 for the PCG64); here one
 compiled call seeds any number of streams, and their words come from a compiled loop.
 
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from reludeath.kernel import build
+from reludeath import compiler
 
 __all__ = [
     "MULTIPLIER",
@@ -52,6 +52,8 @@ _INIT_B, _MULT_B = 0x8B51F9DD, 0x58F38DED
 _MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
 _M32 = 0xFFFFFFFF
 LANES = 16  # words made at once: lane l holds the state of word 16 b + l
+# The C signature of every compiled fill of the sampler: (state or input, output, count).
+FILL = compiler.prototype(("ptr", "ptr", "i64"), None)
 
 
 def _words32(value: int) -> list[int]:
@@ -192,9 +194,9 @@ exit:
 
 @cache
 def _seeder(length: int) -> ctypes._CFuncPtr:
-    return build.compiled_function(
+    return compiler.compiled_function(
         [seed_source(length)], f"pcg_seed_{length}", f"reludeath_pcg_seed_{length}",
-        ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64),
+        FILL,
     )  # fmt: skip
 
 
@@ -339,9 +341,9 @@ def _words_source() -> str:
 
 @cache
 def _words_function() -> ctypes._CFuncPtr:
-    return build.compiled_function(
+    return compiler.compiled_function(
         [_words_source()], "pcg_words", "reludeath_pcg_words",
-        ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64),
+        FILL,
     )  # fmt: skip
 
 
@@ -375,7 +377,7 @@ def generator_at(state: np.ndarray) -> np.random.Generator:
 
 class Stream:
     """A PCG64 stream at a position: its words come from compiled code (``words``, and
-    ``reludeath.normals.standard_normal``), and ``generator()`` hands the rest of the stream
+    ``normals.standard_normal``), and ``generator()`` hands the rest of the stream
     to numpy for the draws numpy makes (uniforms, integers): the same numbers as numpy's
     ``Generator(PCG64(SeedSequence(seed, spawn_key=key)))`` drawing the same calls."""
 
