@@ -157,6 +157,36 @@ def test_scheme_entries_take_options_and_labels():
     assert config["schemes"] == [{"iid_bias": {"bias_std": 2}}]
 
 
+def test_the_schemas_scheme_options_are_the_schemes_own():
+    """Each option the schema lets a `schemes` entry set is a field the scheme declares in its
+    config_options, with the field's default: the schema describes, the class defines."""
+    from dataclasses import fields
+
+    from reludeath.schemes import SCHEMES
+
+    branch = next(b for b in SCHEMA["properties"]["schemes"]["items"]["oneOf"] if "properties" in b)
+    declared = {name: entry["properties"] for name, entry in branch["properties"].items()}
+    declared.pop("plugin")
+    classes = {name: cls for name, cls in SCHEMES.items() if cls.config_options}
+    assert set(declared) == set(classes)
+    for name, options in declared.items():
+        defaults = {f.name: f.default for f in fields(classes[name])}
+        assert list(options) == list(classes[name].config_options), name
+        assert {key: option["default"] for key, option in options.items()} == {
+            key: defaults[key] for key in options
+        }, name
+
+
+def test_defaults_fill_the_branch_that_fits_each_entry():
+    """A scheme's options and a plug-in's keys take the schema's defaults (oneOf branches)."""
+    entry = {"plugin": {"module": "reludeath.examples.truncated_normal", "function": "draw"}}
+    config = check_config(dict(DEFAULT, schemes=["iid", {"iid_bias": {}}, entry]), SCHEMA)
+    assert config["schemes"][:2] == ["iid", {"iid_bias": {"bias_std": 1.0}}]
+    assert config["schemes"][2]["plugin"] == {
+        **entry["plugin"], "sign_symmetric": False, "bias": True, "options": {},
+    }  # fmt: skip
+
+
 def test_float_literals_read_by_yaml_as_strings_become_numbers():
     text = (
         "near_constant: {tolerances: [1e-3, 1e-5]}\nschemes: [iid, {iid_bias: {bias_std: 5e-1}}]\n"

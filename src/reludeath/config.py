@@ -432,20 +432,30 @@ def _show(value: Any) -> str:
 
 
 def _with_defaults(config: dict, schema: dict) -> dict:
-    """Fill missing keys from the schema's defaults, recursively; integral floats -> int."""
+    """Fill missing keys from the schema's defaults, recursively (object properties, array
+    items, and the one oneOf/anyOf branch whose type fits a value: a scheme's options, a
+    plug-in's keys); integral floats -> int where the schema wants an integer."""
     for name, sub in schema.get("properties", {}).items():
         if name not in config and "default" in sub:
             config[name] = copy.deepcopy(sub["default"])
-        if name not in config:
-            continue
-        value = config[name]
-        if sub.get("type") == "object" and isinstance(value, dict):
-            _with_defaults(value, sub)
-        elif sub.get("type") == "integer" and isinstance(value, float):
-            config[name] = int(value)
-        elif sub.get("type") == "array" and sub.get("items", {}).get("type") == "integer":
-            config[name] = [int(v) for v in value]
+        if name in config:
+            config[name] = _filled(config[name], sub)
     return config
+
+
+def _filled(value: Any, schema: dict) -> Any:
+    """`value` with the defaults of `schema` (and of the branch that fits it) filled in."""
+    branches = schema.get("oneOf", schema.get("anyOf"))
+    if branches is not None and (branch := _branch_for(value, branches)) is not None:
+        value = _filled(value, branch)
+    kinds = _types(schema)
+    if isinstance(value, dict) and ("object" in kinds or "properties" in schema):
+        return _with_defaults(value, schema)
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [_filled(item, schema["items"]) for item in value]
+    if kinds == ["integer"] and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def resolved_text(config: dict, derived: Sequence[str]) -> str:

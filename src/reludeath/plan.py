@@ -17,10 +17,13 @@ import numpy as np
 from reludeath.bounds import path_width
 from reludeath.schemes import configured_schemes
 
-# Snakemake's per-job benchmark of a shard (columns s, ..., cpu_time), by shard.
-SHARD_BENCHMARK = "results/benchmarks/simulate_shard/{label}/n{n}/k{k}/rep{rep}.tsv"
-# A shard job's log; its last line records the job's own CPU seconds (io.cpu_record).
+# Where a shard's table, its job's log and Snakemake's benchmark of the job live, by shard
+# (the rule simulate_shard's output, log and benchmark; its wildcards label, n, k and rep).
+SHARD_FILE = "results/shards/{label}/n{n}/k{k}/rep{rep}.parquet"
+# The log's last line records the job's own CPU seconds (io.cpu_record).
 SHARD_LOG = "results/logs/simulate_shard/{label}/n{n}/k{k}/rep{rep}.log"
+# Columns s, ..., cpu_time.
+SHARD_BENCHMARK = "results/benchmarks/simulate_shard/{label}/n{n}/k{k}/rep{rep}.tsv"
 PATH_SCHEME = "iid"  # the path experiment's networks
 
 
@@ -37,17 +40,23 @@ class PlannedShard:
     first_network: int
     networks: int
 
+    def _path(self, template: str) -> str:
+        return template.format(label=self.label, n=self.width, k=self.depth, rep=self.replicate)
+
+    @property
+    def file(self) -> str:
+        """The path of this shard's table."""
+        return self._path(SHARD_FILE)
+
     @property
     def log(self) -> str:
         """The path of this shard job's log."""
-        return SHARD_LOG.format(label=self.label, n=self.width, k=self.depth, rep=self.replicate)
+        return self._path(SHARD_LOG)
 
     @property
     def benchmark(self) -> str:
         """The path of Snakemake's benchmark file of this shard's job."""
-        return SHARD_BENCHMARK.format(
-            label=self.label, n=self.width, k=self.depth, rep=self.replicate
-        )
+        return self._path(SHARD_BENCHMARK)
 
 
 def shard_depths(

@@ -73,6 +73,9 @@ class Scheme:
     # Rows (a_i, b_i) independent of the past and, given their values up to sign, with
     # independent fair-coin signs: the split identity and the M = 1 oracle P = l hold.
     sign_symmetric: ClassVar[bool] = False
+    # The fields a configuration may set (its `schemes` entry's options); their defaults are
+    # the fields' own, and a scheme's shard label names their values (scheme_label).
+    config_options: ClassVar[tuple[str, ...]] = ()
 
     @property
     def has_bias(self) -> bool:
@@ -183,6 +186,7 @@ class IIDBias(IID):
     (Lu et al.'s "He with biases"); the same weight draws as iid."""
 
     name: ClassVar[str] = "iid_bias"
+    config_options: ClassVar[tuple[str, ...]] = ("bias_std",)
     bias_std: float = 1.0
 
     def __post_init__(self) -> None:
@@ -348,6 +352,7 @@ class ConstBias(IID):
 
     name: ClassVar[str] = "const_bias"
     sign_symmetric: ClassVar[bool] = False
+    config_options: ClassVar[tuple[str, ...]] = ("bias",)
     bias: float = 0.01
 
     def __post_init__(self) -> None:
@@ -445,13 +450,6 @@ def scheme_traits(name: str, options: dict | None = None) -> dict[str, bool]:
     return {"has_bias": scheme.has_bias, "sign_symmetric": bool(scheme.sign_symmetric)}
 
 
-# Options a configuration may set per scheme, with their defaults.
-CONFIG_OPTIONS: dict[str, dict[str, float]] = {
-    "iid_bias": {"bias_std": 1.0},
-    "const_bias": {"bias": 0.01},
-}
-
-
 def scheme_label(name: str, options: dict[str, float]) -> str:
     """The directory label of a configured scheme: its name, then '-<option><value>' for
     each option in sorted order, e.g. 'iid_bias-bias_std1'; plain names stay as they are."""
@@ -461,9 +459,9 @@ def scheme_label(name: str, options: dict[str, float]) -> str:
 def configured_schemes(items: list) -> dict[str, tuple[dict, str]]:
     """{name: (options, label)} from the config's `schemes` list, whose items are names,
     one-key mappings {name: {option: value}} or plug-ins {plugin: {path or module: ...}}; each
-    name may appear once. Options left out take their defaults (CONFIG_OPTIONS), so
-    `iid_bias` alone means bias_std = 1. A plug-in's name and label are both
-    'plugin-<file>-<function>' and its options carry its file's content hash."""
+    name may appear once. Options left out take their defaults (the scheme's fields named by
+    its `config_options`), so `iid_bias` alone means bias_std = 1. A plug-in's name and label
+    are both 'plugin-<file>-<function>' and its options carry its file's content hash."""
     out: dict[str, tuple[dict, str]] = {}
     for index, item in enumerate(items):
         if isinstance(item, dict):
@@ -484,7 +482,7 @@ def configured_schemes(items: list) -> dict[str, tuple[dict, str]]:
             continue
         if name in out:
             raise ValueError(f"scheme {name!r} appears twice in 'schemes'; name each scheme once")
-        options = {**CONFIG_OPTIONS.get(name, {}), **(given or {})}
-        get_scheme(name, **options)  # validates
+        scheme = get_scheme(name, **(given or {}))  # validates
+        options = {**{key: getattr(scheme, key) for key in scheme.config_options}, **(given or {})}
         out[name] = ({k: float(v) for k, v in options.items()}, scheme_label(name, options))
     return out

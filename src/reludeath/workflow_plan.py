@@ -20,14 +20,13 @@ from reludeath.dynamics.registry import DIRECTORY as DYNAMICS_DIRECTORY
 from reludeath.dynamics.registry import FIGURES as DYNAMICS_FIGURES
 from reludeath.dynamics.registry import running, table_paths
 from reludeath.grid.figures import enabled_figures
-from reludeath.plan import PlannedShard, planned_shards, replicates
+from reludeath.plan import PATH_SCHEME, PlannedShard, planned_shards, replicates
 from reludeath.practice.compare import practice_schemes
 from reludeath.schemes import configured_schemes, scheme_traits
 from reludeath.variants.grid import check_grids, enabled_variants
 
 __all__ = ["CONFIG_RULES", "WorkflowPlan", "checked_config", "plan_workflow"]
 
-SHARD_FILE = "results/shards/{label}/n{n}/k{k}/rep{rep}.parquet"
 # The errata's per-neuron tables (reludeath.errata), one file each under results/errata/.
 ERRATA_TABLES = ("lemma_5_7", "signflip_marginals", "conditional_variance")
 GRID_CLAIMS = "results/claims/grid.parquet"
@@ -104,19 +103,12 @@ class WorkflowPlan:
     @property
     def shard_files(self) -> list[str]:
         """Every shard the configuration needs."""
-        return [
-            SHARD_FILE.format(label=s.label, n=s.width, k=s.depth, rep=s.replicate)
-            for s in self.shards
-        ]
+        return [s.file for s in self.shards]
 
     @property
     def iid_shard_files(self) -> list[str]:
         """The iid shards: every width the grid or the path experiment simulates."""
-        return [
-            SHARD_FILE.format(label=s.label, n=s.width, k=s.depth, rep=s.replicate)
-            for s in self.shards
-            if s.label == "iid"
-        ]
+        return [s.file for s in self.shards if s.label == PATH_SCHEME]
 
     def figure_files(self, directory: str, names) -> list[str]:
         """{directory}/{name}.{ext} for every configured figure format."""

@@ -7,7 +7,13 @@ from snakemake.utils import min_version
 
 from reludeath.config import ConfigError, derived_keys, typed_leaves
 from reludeath.grid.figures import FIGURES as GRID_FIGURE_RECORDS, TABLES as GRID_TABLES
-from reludeath.plan import SHARD_BENCHMARK, SHARD_LOG, replicates
+from reludeath.plan import (
+    PATH_SCHEME,
+    SHARD_BENCHMARK,
+    SHARD_FILE,
+    SHARD_LOG,
+    replicates,
+)
 from reludeath.report_layout import report_entry
 from reludeath.simulate import SHARD_FORMAT
 from reludeath.workflow_plan import checked_config, plan_workflow
@@ -76,8 +82,8 @@ def shard_scheme(wildcards):
     for name, (options, label) in SCHEME_CONFIG.items():
         if label == wildcards.label:
             return name, options
-    if wildcards.label == "iid":  # the path experiment's shards, iid not in `schemes`
-        return "iid", {}
+    if wildcards.label == PATH_SCHEME:  # the path experiment's shards, not in `schemes`
+        return PATH_SCHEME, {}
     raise WorkflowError(f"no configured scheme has the label {wildcards.label!r}")
 
 

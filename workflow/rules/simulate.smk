@@ -3,7 +3,7 @@
 
 rule simulate_shard:
     output:
-        "results/shards/{label}/n{n}/k{k}/rep{rep}.parquet",
+        SHARD_FILE,
     log:
         SHARD_LOG,
     benchmark:
