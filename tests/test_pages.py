@@ -10,7 +10,8 @@ import pytest
 
 from reludeath.claims import CLAIM_COLUMNS
 from reludeath.pages import claims_html, markdown_html, summary_html
-from reludeath.report_layout import CATEGORIES, LAYOUT, report_entry
+from reludeath.report_layout import CATEGORIES, report_entry
+from reludeath.workflow_plan import REPORT_LAYOUT as LAYOUT
 
 REPORT_DIR = Path(__file__).resolve().parents[1] / "workflow" / "report"
 
@@ -119,8 +120,8 @@ def test_every_caption_exists_and_every_caption_file_is_used():
 
 def test_an_unknown_figure_is_refused_by_name():
     with pytest.raises(KeyError, match="'figure9' has no place in the report"):
-        report_entry("figure9")
-    entry = report_entry("figure1_top", "svg")
+        report_entry(LAYOUT, "figure9")
+    entry = report_entry(LAYOUT, "figure1_top", "svg")
     assert entry.labels["format"] == "svg" and entry.category == LAYOUT["figure1_top"].category
     with pytest.raises(ValueError, match="category must be one of"):
         type(entry)("Figures", "x")

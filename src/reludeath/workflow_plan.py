@@ -15,18 +15,33 @@ from typing import Any
 
 from reludeath.config import Problem, Rule, check_config, problems_from
 from reludeath.deep.plan import CLAIM_IDS as DEEP_CLAIM_IDS
+from reludeath.deep.plan import REPORT as DEEP_REPORT
 from reludeath.deep.plan import Run, bundles, deep_runs
 from reludeath.dynamics.registry import DIRECTORY as DYNAMICS_DIRECTORY
 from reludeath.dynamics.registry import FIGURES as DYNAMICS_FIGURES
 from reludeath.dynamics.registry import running, table_paths
+from reludeath.grid.figures import FIGURES as GRID_FIGURES
 from reludeath.grid.figures import enabled_figures
 from reludeath.plan import PATH_SCHEME, PlannedShard, planned_shards, replicates
+from reludeath.practice.compare import REPORT as PRACTICE_REPORT
 from reludeath.practice.compare import practice_schemes
+from reludeath.report_layout import ANSWERS, ReportEntry
 from reludeath.schemes import configured_schemes, scheme_traits
+from reludeath.variants.grid import REPORT as VARIANTS_REPORT
 from reludeath.variants.grid import check_grids, enabled_variants
 
-__all__ = ["CONFIG_RULES", "WorkflowPlan", "checked_config", "plan_workflow"]
+__all__ = ["CONFIG_RULES", "REPORT_LAYOUT", "WorkflowPlan", "checked_config", "plan_workflow"]
 
+# Where every reported file sits in the report: the answers, then each family's figures, as
+# their records declare (reludeath.report_layout).
+REPORT_LAYOUT: dict[str, ReportEntry] = {
+    **ANSWERS,
+    **{name: figure.report for name, figure in GRID_FIGURES.items()},
+    **DEEP_REPORT,
+    **VARIANTS_REPORT,
+    **{name: figure.report for name, figure in DYNAMICS_FIGURES.items()},
+    **PRACTICE_REPORT,
+}
 # The errata's per-neuron tables (reludeath.errata), one file each under results/errata/.
 ERRATA_TABLES = ("lemma_5_7", "signflip_marginals", "conditional_variance")
 GRID_CLAIMS = "results/claims/grid.parquet"

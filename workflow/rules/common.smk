@@ -16,7 +16,7 @@ from reludeath.plan import (
 )
 from reludeath.report_layout import report_entry
 from reludeath.simulate import SHARD_FORMAT
-from reludeath.workflow_plan import checked_config, plan_workflow
+from reludeath.workflow_plan import REPORT_LAYOUT, checked_config, plan_workflow
 
 min_version("9.0")
 
@@ -102,10 +102,11 @@ GRID_FIGURES = {name: GRID_FIGURE_RECORDS[name] for name in PLAN.grid_figures}
 
 def reported(path, name, extension=None):
     """`path` flagged for the report, placed (category, subcategory, labels, caption) as
-    reludeath.report_layout.LAYOUT says for `name`; a name it lacks stops the parse.
+    reludeath.workflow_plan.REPORT_LAYOUT says for `name` (the families' figure records); a
+    name it lacks stops the parse.
     Called from the files in workflow/rules/, so captions are ../report/<caption>."""
     try:
-        entry = report_entry(name, extension)
+        entry = report_entry(REPORT_LAYOUT, name, extension)
     except KeyError as error:
         raise WorkflowError(error.args[0]) from None
     return report(

@@ -18,5 +18,5 @@ log_to(snakemake.log[0])
 tables = {name: pd.read_parquet(path) for name, path in snakemake.input.items()}
 for path in snakemake.output:
     variant = Path(path).stem.removeprefix("variants_")
-    save_figure(plots.FIGURES[variant](tables[variant]), path, dpi=snakemake.params.dpi)
+    save_figure(plots.variant_figure(variant, tables[variant]), path, dpi=snakemake.params.dpi)
     logging.info("wrote %s", path)

@@ -10,10 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CLAIM_IDS", "Run", "bundles", "deep_runs"]
+from reludeath.report_layout import PAPERS, ReportEntry, entry
+
+__all__ = ["CLAIM_IDS", "REPORT", "Run", "bundles", "deep_runs"]
 
 # The claims the deep family judges (reludeath.deep.claims); when it runs, the grid does not.
 CLAIM_IDS = ("rr.p_to_l", "lu.deep_born_dead", "rr.p_to_l_population")
+
+# The family's figures and their places in the report (captions workflow/report/<name>.rst).
+REPORT: dict[str, ReportEntry] = {
+    name: entry(3, "Path", f"{name}.rst", paper=PAPERS["rr"], figure=figure, scheme="iid")
+    for name, figure in (
+        ("deep_path", "P / l to k = 10^9"),
+        ("deep_split", "S(n) and c(n) to n = 34"),
+    )
+}
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ An experiment names its config section (``dy`` or ``ar``), the sub-section whose
 :mod:`reludeath.dynamics.experiments`, which takes ``(section, seed)`` and returns
 ``{table: DataFrame}`` for exactly those tables. A figure names its experiment, the
 tables its function in :mod:`reludeath.dynamics.plots` takes (by position, in this
-order) and the ``ar`` settings it takes as keywords. Only names live here, so that the
+order), the ``ar`` settings it takes as keywords, and its place in the report (caption
+workflow/report/dynamics/<name>.rst). Only names live here, so that the
 workflow reads the registry without importing numba or the plotting stack.
 """
 
@@ -14,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING
+
+from reludeath.report_layout import PAPERS, ReportEntry, entry
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,6 +66,7 @@ class DynamicsFigure:
     experiment: str
     tables: tuple[str, ...]
     function: str  # name in reludeath.dynamics.plots
+    report: ReportEntry
     # keyword -> (path of keys in the `ar` section, default when absent)
     options: tuple[tuple[str, tuple[str, ...], float], ...] = ()
 
@@ -77,22 +81,31 @@ EXPERIMENTS: dict[str, Experiment] = {
     "ar_regression": Experiment("ar", "regression", ("regression",), 1, "ar_regression"),
 }
 
+
+def _figure(experiment: str, tables, name: str, figure: str, options=()) -> DynamicsFigure:
+    """Figure `name` (drawn by dynamics.plots.`name`), in "5. Beyond initialization" under its
+    experiment's paper."""
+    paper = PAPERS[EXPERIMENTS[experiment].section]
+    place = entry(5, paper, f"dynamics/{name}.rst", paper=paper, figure=figure)
+    return DynamicsFigure(experiment, tuple(tables), name, place, tuple(options))
+
+
 _EPS = ("eps", ("field", "eps"), 0.01)
+_MOMENTUM_GAMMA = ("gamma", ("basins", "momentum_gamma"), 0.001)
 FIGURES: dict[str, DynamicsFigure] = {
-    "dy_fig6_7": DynamicsFigure("dy_lms", ("curves", "theory"), "dy_fig6_7"),
-    "dy_act_init": DynamicsFigure("dy_act_init", ("act_init",), "dy_act_init"),
-    "ar_eigen": DynamicsFigure("ar_eigen", ("eigen",), "ar_eigen"),
-    "ar_trajectory": DynamicsFigure("ar_trajectory", ("trajectory",), "ar_trajectory", (_EPS,)),
-    "ar_field": DynamicsFigure("ar_field", ("field",), "ar_field", (_EPS,)),
-    "ar_basins_gamma": DynamicsFigure("ar_basins", ("basins", "basin_summary"), "ar_basins_gamma"),
-    "ar_basins_beta": DynamicsFigure(
-        "ar_basins",
-        ("basins", "basin_summary"),
-        "ar_basins_beta",
-        (("gamma", ("basins", "momentum_gamma"), 0.001),),
-    ),
-    "ar_regression": DynamicsFigure("ar_regression", ("regression",), "ar_regression"),
-}
+    name: _figure(experiment, tables, name, *rest)
+    for name, experiment, tables, *rest in (
+        ("dy_fig6_7", "dy_lms", ["curves", "theory"], "Figures 6-7"),
+        ("dy_act_init", "dy_act_init", ["act_init"], "activation at init"),
+        ("ar_eigen", "ar_eigen", ["eigen"], "eigenvalues"),
+        ("ar_trajectory", "ar_trajectory", ["trajectory"], "trajectories", [_EPS]),
+        ("ar_field", "ar_field", ["field"], "vector field", [_EPS]),
+        ("ar_basins_gamma", "ar_basins", ["basins", "basin_summary"], "basins against gamma"),
+        ("ar_basins_beta", "ar_basins", ["basins", "basin_summary"], "basins against beta",
+         [_MOMENTUM_GAMMA]),
+        ("ar_regression", "ar_regression", ["regression"], "regression"),
+    )
+}  # fmt: skip
 
 
 def running(config: dict) -> list[str]:

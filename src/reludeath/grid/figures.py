@@ -1,8 +1,9 @@
 """The main grid's figures, declared once: the rules in plots.smk read this registry.
 
 Each figure names the tables it reads (passed to its drawing function by position, in
-this order), the schemes it needs (it is skipped when one is not configured) and its
-drawing function in :mod:`reludeath.grid.plots`. Only names live here, so that the
+this order), the schemes it needs (it is skipped when one is not configured), its
+drawing function in :mod:`reludeath.grid.plots` and its place in the report (its caption
+is workflow/report/<name>.rst). Only names live here, so that the
 workflow can read the registry without importing the plotting stack.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING
+
+from reludeath.report_layout import PAPERS, ReportEntry, entry
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,6 +38,7 @@ class GridFigure:
     tables: tuple[str, ...]
     needs: frozenset[str]
     function: str  # name of the drawing function in reludeath.grid.plots
+    report: ReportEntry
 
     def __post_init__(self) -> None:
         unknown = [table for table in self.tables if table not in TABLES]
@@ -46,15 +50,29 @@ class GridFigure:
         return getattr(import_module("reludeath.grid.plots"), self.function)
 
 
+def _figure(tables, needs, function, subcategory, paper, figure, scheme) -> GridFigure:
+    """A figure drawn by grid.plots.`function`, its report place in "3. Rister & Rubin"."""
+    place = entry(3, subcategory, f"{function}.rst", paper=PAPERS[paper], figure=figure,
+                  scheme=scheme)  # fmt: skip
+    return GridFigure(tuple(tables), frozenset(needs), function, place)
+
+
+_IID = ("iid",)
 FIGURES: dict[str, GridFigure] = {
-    "figure1_top": GridFigure(("grid",), frozenset({"iid"}), "figure1_top"),
-    "figure1_bottom": GridFigure(("grid",), frozenset({"iid"}), "figure1_bottom"),
-    "figure2_path": GridFigure(("path", "variance"), frozenset(), "figure2_path"),
-    "long_figure2": GridFigure((), frozenset(), "long_figure2"),
-    "violations_heatmap": GridFigure(("grid",), frozenset(), "violations_heatmap"),
-    "rai_vs_iid": GridFigure(("grid",), frozenset({"iid", "rai"}), "rai_vs_iid"),
-    "convergence_path": GridFigure(("convergence", "split"), frozenset(), "convergence_path"),
-}
+    name: _figure(tables, needs, name, *place)
+    for name, tables, needs, place in (
+        ("figure1_top", ["grid"], _IID, ("Grid", "rr", "Figure 1 (top)", "iid")),
+        ("figure1_bottom", ["grid"], _IID,
+         ("Grid", "rr", "Figure 1 (bottom)", "iid, batchnorm, signflip")),
+        ("figure2_path", ["path", "variance"], (),
+         ("Path", "rr", "Figure 2 (short)", "iid")),
+        ("long_figure2", [], (), ("Bounds", "rr", "Figure 2 (long)", "none")),
+        ("violations_heatmap", ["grid"], (), ("Grid", "rr", "bound violations", "all")),
+        ("rai_vs_iid", ["grid"], ("iid", "rai"), ("Grid", "lu", "RAI against He", "rai, iid")),
+        ("convergence_path", ["convergence", "split"], (),
+         ("Path", "rr", "convergence of P / l", "iid")),
+    )
+}  # fmt: skip
 
 
 def enabled_figures(schemes) -> dict[str, GridFigure]:

@@ -14,9 +14,22 @@ import numpy as np
 import pandas as pd
 
 from reludeath.plugin import PREFIX
+from reludeath.report_layout import ReportEntry, entry
 from reludeath.schemes import PRACTICE_SCHEMES
 
-__all__ = ["Z_SIGNIFICANT", "compare_schemes", "depth_below", "practice_schemes"]
+__all__ = ["REPORT", "Z_SIGNIFICANT", "compare_schemes", "depth_below", "practice_schemes"]
+
+# The family's figure and its place in the report (caption workflow/report/practice.rst).
+REPORT: dict[str, ReportEntry] = {
+    "practice": entry(
+        6,
+        "Schemes",
+        "practice.rst",
+        paper="practitioners",
+        figure="initializations in practice",
+        scheme="practice schemes, plug-ins, iid, iid_bias",
+    )
+}
 
 # A difference counts as measured beyond this many standard errors: over the ~4000
 # correlated (n, k) cells of the default grid a null difference exceeds it with

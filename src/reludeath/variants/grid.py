@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import itertools
 
+from reludeath.report_layout import PAPERS, ReportEntry, entry
 from reludeath.variants.common import positive_int
 from reludeath.variants.settings import ConvSetting, check_alpha, check_join, check_slope
 
 __all__ = [
+    "REPORT",
+    "TITLES",
     "VARIANTS",
     "check_grids",
     "conv_settings",
@@ -22,7 +25,23 @@ __all__ = [
     "skip_settings",
 ]
 
-VARIANTS = ("conv", "residual", "skip", "leaky")
+# The variants, each with its title: the one place a variant is declared. Each has, by its
+# name, `<name>_settings` here (its config section's grid), `<name>_grid` in variants.tables
+# (its table) and `<name>_figure` in variants.plots; its figure is variants_<name> (caption
+# workflow/report/variants_<name>.rst), in "4. Architecture variants" of the report.
+TITLES = {
+    "conv": "Convolutional",
+    "residual": "Residual",
+    "skip": "Skip connections",
+    "leaky": "Leaky ReLU",
+}
+VARIANTS = tuple(TITLES)
+REPORT: dict[str, ReportEntry] = {
+    f"variants_{name}": entry(
+        4, title, f"variants_{name}.rst", paper=PAPERS["rr"], figure=title, scheme="iid"
+    )
+    for name, title in TITLES.items()
+}
 
 
 def _named(key: str, check, value):
@@ -46,7 +65,7 @@ def enabled_variants(config: dict) -> list[str]:
 def conv_settings(section: dict) -> list[ConvSetting]:
     """One ConvSetting per entry of variants.conv.settings (padding from the section)."""
     out = []
-    for i, entry in enumerate(section["settings"]):
+    for i, setting in enumerate(section["settings"]):
         key = f"conv.settings[{i}]"
         out.append(
             _named(
@@ -59,7 +78,7 @@ def conv_settings(section: dict) -> list[ConvSetting]:
                     e["images"],
                     section.get("padding", "circular"),
                 ),
-                entry,
+                setting,
             )
         )
     positive_int("variants.conv.depth", section["depth"])
@@ -100,17 +119,9 @@ def leaky_settings(section: dict) -> list[tuple[int, float, int]]:
     return list(itertools.product(widths, slopes, points))
 
 
-_SETTINGS = {
-    "conv": conv_settings,
-    "residual": residual_settings,
-    "skip": skip_settings,
-    "leaky": leaky_settings,
-}
-
-
 def check_grids(section: dict) -> None:
     """Expand every enabled variant's grid: ValueError naming the key if any value is bad."""
     for name in VARIANTS:
         sub = section.get(name, {})
         if sub.get("enabled", False):
-            _SETTINGS[name](sub)
+            globals()[f"{name}_settings"](sub)

@@ -9,8 +9,9 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from reludeath.plotting import BOUND_DASH, K_LABEL, UPPER_DASH, set_style
+from reludeath.variants.grid import VARIANTS
 
-__all__ = ["FIGURES", "conv_figure", "leaky_figure", "residual_figure", "skip_figure"]
+__all__ = ["conv_figure", "leaky_figure", "residual_figure", "skip_figure", "variant_figure"]
 
 _FLOOR = 1e-4  # probabilities below this are drawn at the floor of the log axis
 
@@ -142,9 +143,8 @@ def leaky_figure(leaky: pd.DataFrame) -> Figure:
     return fig
 
 
-FIGURES = {
-    "conv": conv_figure,
-    "residual": residual_figure,
-    "skip": skip_figure,
-    "leaky": leaky_figure,
-}
+def variant_figure(variant: str, table: pd.DataFrame) -> Figure:
+    """The figure of `variant` (one of grid.VARIANTS), drawn by its `<variant>_figure`."""
+    if variant not in VARIANTS:
+        raise ValueError(f"variant must be one of {VARIANTS}, got {variant!r}")
+    return globals()[f"{variant}_figure"](table)

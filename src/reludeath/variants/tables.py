@@ -81,11 +81,9 @@ def leaky_grid(section: dict, seed: int) -> pd.DataFrame:
     )
 
 
-_GRIDS = {"conv": conv_grid, "residual": residual_grid, "skip": skip_grid, "leaky": leaky_grid}
-
-
 def variant_table(variant: str, section: dict, seed: int) -> pd.DataFrame:
-    """The table of `variant` (one of grid.VARIANTS) for its config section."""
-    if variant not in _GRIDS:
+    """The table of `variant` (one of grid.VARIANTS) for its config section, made by its
+    `<variant>_grid`."""
+    if variant not in grid.VARIANTS:
         raise ValueError(f"variant must be one of {grid.VARIANTS}, got {variant!r}")
-    return _GRIDS[variant](section, seed)
+    return globals()[f"{variant}_grid"](section, seed)
