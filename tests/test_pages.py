@@ -89,7 +89,7 @@ def test_markdown_subset():
             "| 4 | 0.25 | a \\| b |",
         ]
     )
-    html = markdown_html(text)
+    html = re.sub(r">\s+<", "><", re.sub(r"\s*\n\s*", " ", markdown_html(text)))
     assert "<h1>reludeath: summary</h1>" in html and "<h2>Claims</h2>" in html
     assert (
         "<p>Some <strong>bold</strong> and <code>code **not bold**</code> text, "

@@ -3,9 +3,9 @@
 The report viewer shows HTML inline but offers Markdown and Parquet only as downloads,
 so the answers go in as HTML: one file each, inline style, no external assets. The
 ledger is grouped by the claim id's prefix (the paper), verdicts are coloured badges,
-and the count of each verdict comes first. The summary is its Markdown converted by a
-small converter for what the summary uses: headings, paragraphs, lists, pipe tables,
-**bold** and `code`.
+and the count of each verdict comes first. The summary is its Markdown rendered by
+markdown-it-py (CommonMark with pipe tables; raw HTML escaped), a bold verdict word made its
+badge.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import html
 import re
 
 import pandas as pd
+from markdown_it import MarkdownIt
 
 from reludeath.claims import CLAIM_COLUMNS, PAPERS, VERDICTS
 
@@ -117,85 +118,14 @@ def counts_line(table: pd.DataFrame) -> str:
     return ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts.get(v, 0))
 
 
-# **bold**: opened after a space or bracket and closed before one or punctuation, so a power
-# written (tau0 * n**a))**gamma in a formula stays as it is.
-_BOLD = re.compile(r"(?:^|(?<=[\s(\[]))\*\*(?=\S)(.+?)(?<=\S)\*\*(?=$|[\s.,;:!?)\]])")
-_CODE = re.compile(r"`([^`]+)`")
 _VERDICT_WORD = re.compile(r"<strong>(" + "|".join(VERDICTS) + r")</strong>")
-
-
-def _inline(text: str) -> str:
-    """Escape, then `code` (taken literally) and **bold**; a bold verdict word becomes its
-    badge."""
-    out, last = [], 0
-    for match in _CODE.finditer(text):
-        out.append(
-            _BOLD.sub(r"<strong>\1</strong>", html.escape(text[last : match.start()], False))
-        )
-        out.append(f"<code>{html.escape(match.group(1), quote=False)}</code>")
-        last = match.end()
-    out.append(_BOLD.sub(r"<strong>\1</strong>", html.escape(text[last:], quote=False)))
-    return _VERDICT_WORD.sub(lambda m: _badge(m.group(1)), "".join(out))
-
-
-def _cells(line: str) -> list[str]:
-    """The cells of a pipe-table row; '\\|' is a literal bar."""
-    inner = line.strip()
-    inner = inner[1:] if inner.startswith("|") else inner
-    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
-    return [cell.strip().replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", inner)]
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
 def markdown_html(text: str) -> str:
-    """The Markdown subset the summaries use, as HTML: '#' headings, paragraphs, '- ' lists,
-    pipe tables (header, separator, rows), **bold** and `code`."""
-    out: list[str] = []
-    lines = text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        stripped = line.strip()
-        if not stripped:
-            i += 1
-        elif heading := re.match(r"^(#{1,6})\s+(.*)$", stripped):
-            level = len(heading.group(1))
-            out.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
-            i += 1
-        elif stripped.startswith("|"):
-            block = []
-            while i < len(lines) and lines[i].strip().startswith("|"):
-                block.append(lines[i])
-                i += 1
-            rows = [_cells(row) for row in block]
-            separator = len(rows) > 1 and all(re.fullmatch(r":?-+:?", c) for c in rows[1] if c)
-            head, body = (rows[0], rows[2:]) if separator else (None, rows)
-            table = ["<table>"]
-            if head is not None:
-                table.append("<tr>" + "".join(f"<th>{_inline(c)}</th>" for c in head) + "</tr>")
-            table += ["<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in r) + "</tr>" for r in body]
-            out.append("\n".join([*table, "</table>"]))
-        elif stripped.startswith(("- ", "* ")):
-            items = []
-            while i < len(lines) and lines[i].strip().startswith(("- ", "* ")):
-                item = lines[i].strip()[2:]
-                i += 1
-                while i < len(lines) and lines[i].startswith("  ") and lines[i].strip():
-                    item += " " + lines[i].strip()  # a continued item
-                    i += 1
-                items.append(f"<li>{_inline(item)}</li>")
-            out.append("<ul>\n" + "\n".join(items) + "\n</ul>")
-        else:
-            paragraph = []
-            while i < len(lines) and lines[i].strip() and not _starts_block(lines[i]):
-                paragraph.append(lines[i].strip())
-                i += 1
-            out.append(f"<p>{_inline(' '.join(paragraph))}</p>")
-    return "\n".join(out)
-
-
-def _starts_block(line: str) -> bool:
-    stripped = line.strip()
-    return stripped.startswith(("#", "|", "- ", "* "))
+    """Markdown as HTML (CommonMark and pipe tables; raw HTML in it escaped), each bold
+    verdict word (**holds**, ...) its badge."""
+    return _VERDICT_WORD.sub(lambda m: _badge(m.group(1)), _MARKDOWN.render(text))
 
 
 def summary_html(markdown: str) -> str:
