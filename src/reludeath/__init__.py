@@ -3,11 +3,20 @@
 Reproduces and extends the numerical study of Rister & Rubin: exact bounds,
 initialization schemes and a fast simulation kernel.
 
-Layout: the core sits at the top (``bounds``, ``schemes``, ``simulate``, the kernel,
-``seeds``, ``io``, ``stats``, ``threads``, ``config``, the claims ledger ``claims`` and the
-shared figure style ``plotting``); each study is a package beside it: ``grid`` (the
-main grid: aggregate, split, hazard, fit, claims, summary, plots and the figure
-registry), ``variants`` (architecture variants) and ``dynamics`` (training dynamics).
+Layers, each importing only those below it (import-linter contracts in pyproject.toml):
+
+- the compile service ``compiler`` (LLVM IR to machine code, the disk cache) and the sampler
+  ``sampling`` (``pcg`` streams, ``seeds``, ``normals``, ``uniforms``);
+- the ``kernel`` package (forward passes, per-layer statistics);
+- the core: ``bounds``, ``schemes``, ``simulate`` (a shard), ``plan`` (the shard jobs),
+  ``config`` (the checker), ``cost``, ``io``, ``stats``, ``threads``, the claims ledger
+  ``claims``, the report's ``report_layout``, ``pages`` and the figure style ``plotting``;
+- the study families, each a package: ``grid`` (the main grid: aggregate, split, hazard, fit,
+  claims, summary, plots and the figure registry), ``deep`` (the path to k = 10^9, S(n), c(n),
+  P_inf), ``practice`` (practitioners' initializations), ``errata`` (the papers' errata),
+  ``variants`` (architecture variants) and ``dynamics`` (training dynamics);
+- the entry points: ``workflow_plan`` (the config checker and the plan the rules read), ``api``
+  and ``cli``.
 
 Names are imported lazily (on first use), so that a job importing one module, or
 ``reludeath.threads`` before numpy and numba, loads nothing else.
