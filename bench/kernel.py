@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import time
 
@@ -69,7 +70,11 @@ def limit(n: int) -> str:
     if mca is None:
         return "limit=unknown (no llvm-mca)"
     cpu, features = compiler.target_cpu()
-    fields = dict(f.split("=", 1) for f in analyse(mca, n, cpu).split() if "=" in f)
+    try:
+        fields = dict(f.split("=", 1) for f in analyse(mca, n, cpu).split() if "=" in f)
+    except subprocess.CalledProcessError as error:  # e.g. LLVM 14's llvm-mca knows no znver4
+        reason = (error.stderr or "").strip().splitlines()[:1] or [f"exit {error.returncode}"]
+        return f"limit=unknown (llvm-mca cannot model {cpu}: {reason[0][:80]})"
     if compiler.has_avx512(cpu, features) and not cpu.startswith("znver"):  # Intel: shared ports
         return f"limit={fields['limit']} shared_ports_limit={fields['shared_ports_limit']}"
     return f"limit={fields['limit']}"
