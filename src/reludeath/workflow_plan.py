@@ -20,6 +20,7 @@ from reludeath.dynamics.registry import DIRECTORY as DYNAMICS_DIRECTORY
 from reludeath.dynamics.registry import FIGURES as DYNAMICS_FIGURES
 from reludeath.dynamics.registry import running, table_paths
 from reludeath.grid.figures import enabled_figures
+from reludeath.grid.scale import CONTROL_WIDTHS
 from reludeath.plan import PlannedShard, planned_shards, replicates
 from reludeath.practice.compare import practice_schemes
 from reludeath.schemes import configured_schemes, scheme_traits
@@ -31,6 +32,12 @@ SHARD_FILE = "results/shards/{label}/n{n}/k{k}/rep{rep}.parquet"
 # The errata's per-neuron tables (reludeath.errata), one file each under results/errata/.
 ERRATA_TABLES = ("lemma_5_7", "signflip_marginals", "conditional_variance")
 GRID_CLAIMS = "results/claims/grid.parquet"
+# RAI's scale control (reludeath.grid.scale): its tables and its claim, when rai and iid_bias run.
+SCALE_OUTPUTS = {
+    "control": "results/aggregate/rai_control.parquet",
+    "moments": "results/aggregate/second_moment.parquet",
+    "claims": "results/claims/rai_scale.parquet",
+}
 
 
 def scheme_rule(config: dict) -> list[Problem]:
@@ -97,6 +104,20 @@ class WorkflowPlan:
         return [name for name, trait in self.traits.items() if trait["sign_symmetric"]]
 
     @property
+    def scale_control(self) -> bool:
+        """RAI's scale control runs when rai and iid_bias are both configured."""
+        return {"rai", "iid_bias"} <= set(self.schemes)
+
+    @property
+    def control_widths(self) -> list[int]:
+        """The control's widths: CONTROL_WIDTHS among the grid's (else its first two >= 2)."""
+        return (
+            [n for n in CONTROL_WIDTHS if n in self.widths]
+            or [n for n in self.widths if n >= 2][:2]
+            or self.widths[:1]
+        )
+
+    @property
     def labels(self) -> dict[str, str]:
         """{scheme name: its shard directory label}."""
         return {name: label for name, (_, label) in self.schemes.items()}
@@ -155,6 +176,9 @@ def plan_workflow(config: dict) -> WorkflowPlan:
     )
     targets, claims, sections = plan.family_targets, plan.claim_tables, plan.summary_sections
     claims.append(GRID_CLAIMS)  # the main grid's claims first
+    if plan.scale_control:
+        targets += [SCALE_OUTPUTS["control"], SCALE_OUTPUTS["moments"]]
+        claims.append(SCALE_OUTPUTS["claims"])
     if variants:
         targets += [f"results/variants/{variant}.parquet" for variant in variants]
         targets += _figures("results/figures", [f"variants_{v}" for v in variants], formats)
