@@ -130,6 +130,16 @@ class WorkflowPlan:
             for s in self.shards
         ]
 
+    def shard_files_of(self, names) -> list[str]:
+        """The shards of the configured schemes `names` at the grid's widths (an iid shard may
+        run deeper, for the path: readers keep its first config["depth"] layers)."""
+        labels = {self.labels[name] for name in names if name in self.labels}
+        return [
+            SHARD_FILE.format(label=s.label, n=s.width, k=s.depth, rep=s.replicate)
+            for s in self.shards
+            if s.label in labels and s.width in self.widths
+        ]
+
     @property
     def iid_shard_files(self) -> list[str]:
         """The iid shards: every width the grid or the path experiment simulates."""

@@ -16,12 +16,7 @@ import pandas as pd
 from reludeath.plugin import PREFIX
 from reludeath.schemes import PRACTICE_SCHEMES
 
-__all__ = ["Z_SIGNIFICANT", "compare_schemes", "depth_below", "practice_schemes"]
-
-# A difference counts as measured beyond this many standard errors: over the ~4000
-# correlated (n, k) cells of the default grid a null difference exceeds it with
-# probability below 4000 * 6e-7 = 0.002.
-Z_SIGNIFICANT = 5.0
+__all__ = ["compare_schemes", "depth_below", "practice_schemes"]
 
 # The comparison schemes every practice figure and table shows beside the practice ones.
 BASELINES = ("iid", "iid_bias")
