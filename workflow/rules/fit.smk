@@ -38,8 +38,28 @@ rule split_bootstrap:
         "../scripts/split_bootstrap.py"
 
 
+rule identity_paired:
+    input:
+        PLAN.shard_files_of(PLAN.identity_schemes),
+    output:
+        table="results/fit/identity_paired.parquet",
+        summary="results/fit/identity_paired.json",
+    log:
+        "results/logs/identity_paired.log",
+    benchmark:
+        "results/benchmarks/identity_paired.tsv"
+    localrule: True
+    params:
+        depth=config["depth"],
+        seed=config["seed"],
+        replicates=1000,
+    script:
+        "../scripts/identity_paired.py"
+
+
 rule fit_convergence:
     input:
+        identity="results/fit/identity_paired.json",
         path="results/aggregate/path.parquet",
         variance="results/variance/normalized_variance.parquet",
         cells="results/aggregate/cells.parquet",
