@@ -3,7 +3,9 @@
 
 rule check_variance_assumption:
     input:
-        "results/aggregate/cells.parquet",
+        cells="results/aggregate/cells.parquet",
+        # the decay rate's bootstrap over networks reads each iid network's v_k
+        shards=PLAN.shard_files_of(["iid"]),
     output:
         table="results/variance/normalized_variance.parquet",
         verdict="results/variance/assumption.json",
@@ -16,6 +18,8 @@ rule check_variance_assumption:
         data_points=config["data_points"],
         depth=config["depth"],
         widths=WIDTHS,
+        seed=config["seed"],
+        replicates=1000,
     script:
         "../scripts/check_variance_assumption.py"
 
