@@ -12,6 +12,8 @@ from reludeath import __version__
 from reludeath.claims import claims_table
 from reludeath.grid.claims_scale import rai_scale_control
 from reludeath.grid.scale import (
+    MOMENT_NETWORKS,
+    MOMENT_POINTS,
     RAI_SIGMA,
     control_near_constant,
     mean_field_ratio,
@@ -26,7 +28,13 @@ widths = list(p.widths)
 control = control_near_constant(
     widths, p.depth, p.networks, p.data_points, p.seed, list(p.tolerances)
 )
-moments = second_moment_table(widths, p.seed, dict(p.iid_bias or {}))
+moments = second_moment_table(
+    widths,
+    p.seed,
+    dict(p.iid_bias or {}),
+    networks=min(MOMENT_NETWORKS, p.networks),
+    points=min(MOMENT_POINTS, p.data_points),
+)
 meta = {"version": __version__, "widths": widths}
 write_table(control, snakemake.output.control, {**meta, "table": "rai_control"})
 write_table(moments, snakemake.output.moments, {**meta, "table": "second_moment"})
