@@ -4,11 +4,13 @@ numbers at He's scale, the criterion's E z^2, and the claim's verdict on synthet
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
+from config_helpers import DEFAULT, SCHEMA
 
 from reludeath.grid.claims_scale import rai_scale_control
 from reludeath.grid.scale import (
@@ -23,6 +25,7 @@ from reludeath.grid.scale import (
 )
 from reludeath.schemes import RAI
 from reludeath.simulate import ShardSpec, draw_networks
+from reludeath.workflow_plan import SCALE_OUTPUTS, checked_config, plan_workflow
 
 SEED = 11
 
@@ -129,3 +132,21 @@ def test_scale_control_verdict_on_synthetic_tables(rai, rai_he, iid_bias, verdic
     assert claim.verdict == verdict, claim.measured
     assert "Holm" in claim.measured and "sigma = 0.857" not in claim.measured
     assert "rai_he vs iid_bias" in claim.measured and "0.860" in claim.measured
+
+
+@pytest.mark.parametrize(
+    ("changes", "widths"),
+    [({}, [2, 4, 8, 15]), ({"widths": [1, 3, 5]}, [3, 5]), ({"widths": [1]}, [1])],
+)
+def test_the_plan_runs_the_control_at_its_widths(changes, widths):
+    config = checked_config({**copy.deepcopy(DEFAULT), **changes}, SCHEMA)
+    plan = plan_workflow(config)
+    assert plan.control_widths == widths
+    assert SCALE_OUTPUTS["claims"] in plan.claim_tables
+    assert SCALE_OUTPUTS["moments"] in plan.family_targets
+
+
+def test_the_plan_leaves_the_control_out_without_rai():
+    config = checked_config({**copy.deepcopy(DEFAULT), "schemes": ["iid", "iid_bias"]}, SCHEMA)
+    plan = plan_workflow(config)
+    assert not plan.scale_control and SCALE_OUTPUTS["claims"] not in plan.claim_tables
