@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 from reludeath.claims import CLAIM_COLUMNS
 from reludeath.practice.claims import practice_claims
 from reludeath.practice.compare import compare_schemes, depth_below, practice_schemes
+from reludeath.practice.equivalence import EQUIVALENCE_COLUMNS, equivalence_row
 from reludeath.practice.plots import practice_figure
 from reludeath.practice.summary import depth_table, practice_markdown
 from reludeath.stats import wilson_interval
@@ -46,8 +47,8 @@ def grid(**schemes):
     return pd.concat([cells(name, *spec) for name, spec in schemes.items()], ignore_index=True)
 
 
-def verdicts(frame):
-    claims = practice_claims(frame, evidence="grid.parquet")
+def verdicts(frame, equivalence=None):
+    claims = practice_claims(frame, evidence="grid.parquet", equivalence=equivalence)
     assert list(claims.columns) == list(CLAIM_COLUMNS)
     return dict(zip(claims.claim_id, claims.verdict, strict=True))
 
@@ -71,6 +72,26 @@ def test_compare_schemes_z():
     assert row["diff"] == pytest.approx(0.1) and row["z"] == pytest.approx(0.1 / se)
 
 
+def split_arrays(rates, networks=400, depth=6, seed=0):
+    """(at_risk, split) of `networks` networks, all at risk, layer j splitting with
+    probability rates[j]."""
+    rng = np.random.default_rng(seed)
+    at_risk = np.ones((networks, depth), bool)
+    return at_risk, rng.random((networks, depth)) < np.asarray(rates)[None, :]
+
+
+def equivalence(results):
+    """An equivalence table whose rows have the given {scheme: [result per width]}."""
+    rows = []
+    for scheme, per_width in results.items():
+        for n, result in zip((2, 4), per_width, strict=True):
+            rows.append({"scheme": scheme, "reference": "iid", "n": n, "depth": 8,
+                         "networks": T, "paired": scheme == "orthogonal", "S": 1.0,
+                         "S_ref": 1.0, "delta": 0.0, "delta_low": -0.1, "delta_high": 0.1,
+                         "p_deep": 0.5, "margin": 0.2, "result": result})  # fmt: skip
+    return pd.DataFrame(rows, columns=list(EQUIVALENCE_COLUMNS))
+
+
 def test_same_law_holds_and_a_difference_fails():
     frame = grid(
         iid=(decay(0.5),),
@@ -78,11 +99,55 @@ def test_same_law_holds_and_a_difference_fails():
         orthogonal=(decay(0.3),),
         torch_default=(lambda n, k: decay(0.5)(n, k) + 8,),  # within noise
     )
-    got = verdicts(frame)
+    table = equivalence(
+        {"uniform": ["equivalent", "equivalent"], "orthogonal": ["equivalent", "different"]}
+    )
+    got = verdicts(frame, table)
     assert got["practice.uniform_vs_gaussian"] == "holds"
     assert got["practice.torch_default_vs_he"] == "holds"
-    assert got["practice.orthogonal_vs_gaussian"] == "fails"
+    assert got["practice.orthogonal_vs_gaussian"] == "partly"
     assert "folk.small_positive_bias" not in got  # const_bias not configured
+    table = equivalence(
+        {"uniform": ["different", "undetermined"], "orthogonal": ["undetermined"] * 2}
+    )
+    got = verdicts(frame, table)
+    assert got["practice.uniform_vs_gaussian"] == "fails"
+    assert got["practice.orthogonal_vs_gaussian"] == "undecided"
+    assert verdicts(frame)["practice.uniform_vs_gaussian"] == "undecided"  # no table
+
+
+def test_torch_default_fails_on_a_real_difference_and_states_its_power():
+    frame = grid(iid=(decay(0.5),), torch_default=(decay(0.3),))
+    claims = practice_claims(frame, evidence="grid.parquet").set_index("claim_id")
+    row = claims.loc["practice.torch_default_vs_he"]
+    assert row["verdict"] == "fails"
+    assert "Holm-corrected" in row["measured"] and "power:" in row["measured"]
+
+
+def test_equivalence_paired_identical_networks_is_exactly_zero():
+    arrays = split_arrays([0.9, 0.5, 0.3, 0.2, 0.1, 0.05])
+    row = equivalence_row("orthogonal", "iid", 4, arrays, arrays, seed=1, replicates=200)
+    assert row["paired"] and row["delta"] == row["delta_low"] == row["delta_high"] == 0
+    assert row["result"] == "equivalent"
+    c = np.prod(1 + arrays[1].mean(axis=0) / 15)
+    assert row["margin"] == pytest.approx(0.01 * 15 / ((15 / 16) ** 6 * c))
+
+
+def test_equivalence_unpaired_same_law_is_equivalent_and_a_shift_is_different():
+    rates = [0.9, 0.5, 0.3, 0.2, 0.1, 0.05]
+    base = split_arrays(rates, seed=1)
+    same = equivalence_row("uniform", "iid", 6, split_arrays(rates, seed=2), base, seed=3)
+    assert not same["paired"] and same["result"] == "equivalent"
+    assert same["delta_low"] < 0 < same["delta_high"]
+    # n = 2: margin 0.01 * 3 / P(2, 6) ~ 0.17; doubling the late split rates moves S by ~0.7
+    shifted = split_arrays([0.9, 0.5, 0.6, 0.4, 0.2, 0.1], seed=2)
+    far = equivalence_row("uniform", "iid", 2, shifted, base, seed=3)
+    assert far["result"] == "different" and far["delta_low"] > far["margin"]
+
+
+def test_equivalence_paired_needs_the_same_networks():
+    with pytest.raises(ValueError, match="same networks"):
+        equivalence_row("orthogonal", "iid", 4, split_arrays([0.5], 10), split_arrays([0.5]), 0)
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from reludeath.dynamics.registry import FIGURES as DYNAMICS_FIGURES
 from reludeath.dynamics.registry import running, table_paths
 from reludeath.grid.figures import FIGURES as GRID_FIGURES
 from reludeath.grid.figures import enabled_figures
+from reludeath.grid.scale import CONTROL_WIDTHS
 from reludeath.plan import PATH_SCHEME, PlannedShard, planned_shards, replicates
 from reludeath.practice.compare import REPORT as PRACTICE_REPORT
 from reludeath.practice.compare import practice_schemes
@@ -45,6 +46,12 @@ REPORT_LAYOUT: dict[str, ReportEntry] = {
 # The errata's per-neuron tables (reludeath.errata), one file each under results/errata/.
 ERRATA_TABLES = ("lemma_5_7", "signflip_marginals", "conditional_variance")
 GRID_CLAIMS = "results/claims/grid.parquet"
+# RAI's scale control (reludeath.grid.scale): its tables and its claim, when rai and iid_bias run.
+SCALE_OUTPUTS = {
+    "control": "results/aggregate/rai_control.parquet",
+    "moments": "results/aggregate/second_moment.parquet",
+    "claims": "results/claims/rai_scale.parquet",
+}
 
 
 def scheme_rule(config: dict) -> list[Problem]:
@@ -111,6 +118,20 @@ class WorkflowPlan:
         return [name for name, trait in self.traits.items() if trait["sign_symmetric"]]
 
     @property
+    def scale_control(self) -> bool:
+        """RAI's scale control runs when rai and iid_bias are both configured."""
+        return {"rai", "iid_bias"} <= set(self.schemes)
+
+    @property
+    def control_widths(self) -> list[int]:
+        """The control's widths: CONTROL_WIDTHS among the grid's (else its first two >= 2)."""
+        return (
+            [n for n in CONTROL_WIDTHS if n in self.widths]
+            or [n for n in self.widths if n >= 2][:2]
+            or self.widths[:1]
+        )
+
+    @property
     def labels(self) -> dict[str, str]:
         """{scheme name: its shard directory label}."""
         return {name: label for name, (_, label) in self.schemes.items()}
@@ -119,6 +140,12 @@ class WorkflowPlan:
     def shard_files(self) -> list[str]:
         """Every shard the configuration needs."""
         return [s.file for s in self.shards]
+
+    def shard_files_of(self, names) -> list[str]:
+        """The shards of the configured schemes `names` at the grid's widths (an iid shard may
+        run deeper, for the path: readers keep its first config["depth"] layers)."""
+        labels = {self.labels[name] for name in names if name in self.labels}
+        return [s.file for s in self.shards if s.label in labels and s.width in self.widths]
 
     @property
     def iid_shard_files(self) -> list[str]:
@@ -162,6 +189,9 @@ def plan_workflow(config: dict) -> WorkflowPlan:
     )
     targets, claims, sections = plan.family_targets, plan.claim_tables, plan.summary_sections
     claims.append(GRID_CLAIMS)  # the main grid's claims first
+    if plan.scale_control:
+        targets += [SCALE_OUTPUTS["control"], SCALE_OUTPUTS["moments"]]
+        claims.append(SCALE_OUTPUTS["claims"])
     if variants:
         targets += [f"results/variants/{variant}.parquet" for variant in variants]
         targets += _figures("results/figures", [f"variants_{v}" for v in variants], formats)

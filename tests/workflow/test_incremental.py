@@ -70,7 +70,8 @@ def test_removing_a_scheme_recomputes_no_shard_and_deletes_nothing(finished):
     config = f"schemes={[s for s in SCHEMES if s != 'rai']}"
     jobs = planned_jobs(finished, "--config", config)
     assert "simulate_shard" not in jobs and "plot_rai_vs_iid" not in jobs
-    assert set(jobs) == AFTER_SHARDS - {"plot_rai_vs_iid", "split_bootstrap"}
+    unchanged = {"plot_rai_vs_iid", "split_bootstrap", "rai_scale_control", "identity_paired"}
+    assert set(jobs) == AFTER_SHARDS - unchanged
     snakemake(finished, "--config", config)
     assert shards(finished) == before
     assert (finished / "results/figures/rai_vs_iid.png").exists()

@@ -56,6 +56,8 @@ ANALYSIS_RULES = {
     "split_bootstrap",
     "judge_grid_claims",
     "collect_claims",
+    "rai_scale_control",  # reads near_constant.parquet (rai and iid_bias configured)
+    "identity_paired",
 }
 PLOT_RULES = {f"plot_{name}" for name in enabled_figures(TINY["schemes"])}
 

@@ -3,7 +3,9 @@
 
 rule check_variance_assumption:
     input:
-        "results/aggregate/cells.parquet",
+        cells="results/aggregate/cells.parquet",
+        # the decay rate's bootstrap over networks reads each iid network's v_k
+        shards=PLAN.shard_files_of(["iid"]),
     output:
         table="results/variance/normalized_variance.parquet",
         verdict="results/variance/assumption.json",
@@ -16,6 +18,8 @@ rule check_variance_assumption:
         data_points=config["data_points"],
         depth=config["depth"],
         widths=WIDTHS,
+        seed=config["seed"],
+        replicates=1000,
     script:
         "../scripts/check_variance_assumption.py"
 
@@ -38,8 +42,28 @@ rule split_bootstrap:
         "../scripts/split_bootstrap.py"
 
 
+rule identity_paired:
+    input:
+        PLAN.shard_files_of(PLAN.identity_schemes),
+    output:
+        table="results/fit/identity_paired.parquet",
+        summary="results/fit/identity_paired.json",
+    log:
+        "results/logs/identity_paired.log",
+    benchmark:
+        "results/benchmarks/identity_paired.tsv"
+    localrule: True
+    params:
+        depth=config["depth"],
+        seed=config["seed"],
+        replicates=1000,
+    script:
+        "../scripts/identity_paired.py"
+
+
 rule fit_convergence:
     input:
+        identity="results/fit/identity_paired.json",
         path="results/aggregate/path.parquet",
         variance="results/variance/normalized_variance.parquet",
         cells="results/aggregate/cells.parquet",

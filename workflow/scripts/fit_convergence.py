@@ -4,7 +4,9 @@ from reludeath.threads import limit_threads
 
 limit_threads(snakemake.threads)
 
+import json
 import logging
+from pathlib import Path
 
 import pandas as pd
 
@@ -29,6 +31,10 @@ path = pd.read_parquet(snakemake.input.path)
 sigma = sigma_of_n(pd.read_parquet(snakemake.input.variance))
 split = pd.read_parquet(snakemake.input.split)
 report, table = convergence_report(path, grid, split, sigma, snakemake.params.data_points)
+# O5 paired over the shared networks (reludeath.grid.identity), beside the unpaired check
+paired = json.loads(Path(snakemake.input.identity).read_text())
+for scheme, check in report["identity_check"].items():
+    check["paired"] = paired.get(scheme)
 write_json(report, snakemake.output.fit)
 write_table(table, snakemake.output.table, {"version": __version__, "table": "convergence"})
 logging.info("%s", report["hazard_model"]["verdict"])

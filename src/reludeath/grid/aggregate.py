@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 
 from reludeath.bounds import lower_bound, path_width, upper_bound, upper_bound_zero_bias
+from reludeath.grid.variance import network_v
 from reludeath.schemes import scheme_traits
 from reludeath.stats import wilson_interval
 
@@ -62,9 +63,7 @@ def summarize_shard(table: pa.Table, spec: dict) -> pd.DataFrame:
 
     alive = column("alive_points")
     living = alive > 0
-    sum_var, mean_sq = column("sum_var"), column("mean_sq")
-    counted = living & (mean_sq > 0)
-    v = np.where(counted, sum_var / np.where(counted, mean_sq, 1.0), 0.0)
+    v, counted = network_v(alive, column("sum_var"), column("mean_sq"))
     M = spec["data_points"]
     before = np.hstack([np.full((T, 1), M, alive.dtype), alive[:, :-1]])  # A(k-1), A(0) = M
     at_risk = before > 0

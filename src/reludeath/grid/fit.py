@@ -111,9 +111,25 @@ def _decay_in_k(variance: pd.DataFrame, min_points: int = 8) -> dict:
     return out
 
 
-def assumption_report(variance: pd.DataFrame, data_points: int, depth: int) -> dict:
+def _with_bootstrap(decay: dict, intervals: dict | None) -> str:
+    """Put the bootstrap intervals over networks (reludeath.grid.variance) in place of the
+    least-squares ones (kept as rate_ci95_ols); the interval's name for the verdict."""
+    if not decay["available"] or not intervals or not intervals.get("available"):
+        return "95% CI, least squares over cells"
+    for name in ("exponential", "power_law"):
+        decay[name]["rate_ci95_ols"] = decay[name]["rate_ci95"]
+        decay[name]["rate_ci95"] = intervals[name]
+    decay["interval"] = f"bootstrap over networks, {intervals['replicates']} replicates"
+    return "95% bootstrap CI over networks"
+
+
+def assumption_report(
+    variance: pd.DataFrame, data_points: int, depth: int, decay_intervals: dict | None = None
+) -> dict:
     """Measure Sigma(n), r(n), the growth of log Sigma(n) in n and the decay of V in k,
-    and say in words whether Sigma(n) = o(2^n) and exponential decay are supported."""
+    and say in words whether Sigma(n) = o(2^n) and exponential decay are supported.
+    `decay_intervals` (reludeath.grid.variance.decay_bootstrap) replace the decay rates'
+    least-squares intervals, which take cells sharing networks as independent."""
     sigma = sigma_of_n(variance)
     sigma["sigma_over_2n"] = sigma["sigma"] / np.exp2(sigma["n"])
     sigma["r"] = _r(sigma["sigma"], sigma["n"], data_points)
@@ -122,6 +138,7 @@ def assumption_report(variance: pd.DataFrame, data_points: int, depth: int) -> d
         positive["n"].to_numpy(float), np.log(positive["sigma"].to_numpy()), "width"
     )
     decay = _decay_in_k(variance)
+    interval = _with_bootstrap(decay, decay_intervals)
     low, high = growth["slope_ci95"] if growth["available"] else (math.nan, math.nan)
     if not growth["available"]:
         o_verdict = f"undecided: too few widths to fit log Sigma(n) against n: {growth['reason']}"
@@ -149,12 +166,13 @@ def assumption_report(variance: pd.DataFrame, data_points: int, depth: int) -> d
         if lam_low > 0 and better == "exponential":
             decay_verdict = (
                 f"yes: V(n,k) decays exponentially in k at rate {exp_fit['rate']:.4f} per layer "
-                f"(95% CI {lam_low:.4f} to {lam_high:.4f}), and an exponential fits log V better "
-                f"than a power law (R^2 {exp_fit['r_squared']:.3f} vs {power['r_squared']:.3f})"
+                f"({interval} {lam_low:.4f} to {lam_high:.4f}), and an exponential fits log V "
+                f"better than a power law (R^2 {exp_fit['r_squared']:.3f} vs "
+                f"{power['r_squared']:.3f})"
             )
         elif lam_low > 0:
             decay_verdict = (
-                f"V(n,k) decreases in k (exponential rate {exp_fit['rate']:.4f}, 95% CI "
+                f"V(n,k) decreases in k (exponential rate {exp_fit['rate']:.4f}, {interval} "
                 f"{lam_low:.4f} to {lam_high:.4f}), but a power law k^-{power['rate']:.3f} fits "
                 f"better (R^2 {power['r_squared']:.3f} vs {exp_fit['r_squared']:.3f}): the decay "
                 f"is not clearly exponential"
@@ -162,7 +180,7 @@ def assumption_report(variance: pd.DataFrame, data_points: int, depth: int) -> d
         else:
             decay_verdict = (
                 f"no: V(n,k) shows no exponential decay in k (rate {exp_fit['rate']:.4f}, "
-                f"95% CI {lam_low:.4f} to {lam_high:.4f})"
+                f"{interval} {lam_low:.4f} to {lam_high:.4f})"
             )
     vacuous = bool((sigma["r"] >= 1).all())
     structural = _structural_bound(variance)

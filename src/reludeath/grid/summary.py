@@ -11,6 +11,20 @@ from reludeath.stats import wilson_interval
 __all__ = ["summary_markdown"]
 
 
+def _paired_words(paired: dict | None) -> str:
+    """O5 paired over the shared networks (reludeath.grid.identity), as a sentence."""
+    if not paired:
+        return ""
+    return (
+        f" Paired over the same networks (bootstrap): X^2 = {_g(paired['chi2'], '.1f')} on "
+        f"{paired['dof']} dof (p = {_g(paired['p_value'], '.3g')}), max |z| = "
+        f"{_g(paired['max_abs_z'], '.2f')}, Holm rejects at n = {paired['rejected'] or 'none'}; "
+        f"the paired SE is {_g(paired['se_ratio'], '.2f')} of the direct one (median), and a "
+        f"violation of {_g(paired['detectable'], '.2%')} of P/l (median over widths) is "
+        "detected with probability 0.8."
+    )
+
+
 def _table(frame: pd.DataFrame) -> str:
     """A small DataFrame as a Markdown table (no optional dependency needed)."""
     header = "| " + " | ".join(str(c) for c in frame.columns) + " |"
@@ -97,7 +111,8 @@ def _convergence(convergence: dict) -> list[str]:
             f"direct P/l in {_g(agree['fraction_inside_95'], '.1%')} of "
             f"{agree['cells']} (correlated) cells; at the deepest layer of each width, X^2 = "
             f"{_g(agree['deepest_chi2'], '.1f')} on {agree['deepest_dof']} dof "
-            f"(p = {_g(agree['deepest_p_value'], '.3g')})."
+            f"(p = {_g(agree['deepest_p_value'], '.3g')}, direct count's SE only)."
+            + _paired_words(check.get("paired"))
         )
     table = pd.DataFrame(
         {

@@ -17,7 +17,7 @@ from reludeath.plugin import PREFIX
 from reludeath.report_layout import ReportEntry, entry
 from reludeath.schemes import PRACTICE_SCHEMES
 
-__all__ = ["REPORT", "Z_SIGNIFICANT", "compare_schemes", "depth_below", "practice_schemes"]
+__all__ = ["REPORT", "compare_schemes", "depth_below", "practice_schemes"]
 
 # The family's figure and its place in the report (caption workflow/report/practice.rst).
 REPORT: dict[str, ReportEntry] = {
@@ -30,11 +30,6 @@ REPORT: dict[str, ReportEntry] = {
         scheme="practice schemes, plug-ins, iid, iid_bias",
     )
 }
-
-# A difference counts as measured beyond this many standard errors: over the ~4000
-# correlated (n, k) cells of the default grid a null difference exceeds it with
-# probability below 4000 * 6e-7 = 0.002.
-Z_SIGNIFICANT = 5.0
 
 # The comparison schemes every practice figure and table shows beside the practice ones.
 BASELINES = ("iid", "iid_bias")
