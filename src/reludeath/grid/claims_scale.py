@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reludeath.claims import Claim, judge
-from reludeath.grid.claims import _depths, _holm_signs, _ranges, _two_proportion_z
+from reludeath.grid.claims import _compare, _depths, _holm_signs, _ranges
 from reludeath.grid.constancy import half_depths
 from reludeath.grid.scale import RAI_SIGMA, he_criterion_sigma
 from reludeath.stats import wilson_interval
@@ -26,12 +26,7 @@ _COUNT = "near_constant_networks"
 
 def _pooled(a: pd.DataFrame, b: pd.DataFrame, depths: list[int]) -> list[tuple]:
     """Per depth, (k, share a, share b, z), pooled over the widths a and b share."""
-    out = []
-    for d in depths:
-        x1, n1 = a.loc[a["k"] == d, _COUNT].sum(), a.loc[a["k"] == d, "networks"].sum()
-        x2, n2 = b.loc[b["k"] == d, _COUNT].sum(), b.loc[b["k"] == d, "networks"].sum()
-        out.append((d, x1 / n1, x2 / n2, _two_proportion_z(x1, n1, x2, n2)))
-    return out
+    return _compare(a, b, _COUNT, depths)
 
 
 def _halves(frame: pd.DataFrame) -> str:
