@@ -7,6 +7,7 @@ import yaml
 from bad_configs import BAD_CONFIGS, apply
 
 from reludeath.config import DERIVED, ConfigError, check_config, derived_keys, describe
+from reludeath.workflow_plan import checked_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
@@ -118,6 +119,18 @@ def test_bad_config_names_key_and_allowed_values(overrides, key, allowed):
         check_config(apply(DEFAULT, overrides), SCHEMA)
     message = str(error.value)
     assert key in message and allowed in message, message
+
+
+def test_the_workflow_s_checker_refuses_every_bad_config_the_same_way():
+    """checked_config, which the workflow calls while parsing (workflow/rules/common.smk),
+    refuses every bad config with the same key and allowed values; end to end, the three
+    paths (schema, cross-key, plug-in) are refused before any job by
+    tests/workflow/test_reliability.py."""
+    for name, overrides, key, allowed in BAD_CONFIGS:
+        with pytest.raises(ConfigError) as error:
+            checked_config(apply(DEFAULT, overrides), SCHEMA)
+        message = str(error.value)
+        assert key in message and allowed in message, (name, message)
 
 
 def test_every_problem_is_reported_at_once():

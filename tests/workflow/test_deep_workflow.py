@@ -1,6 +1,7 @@
-"""The deep family end to end on a tiny grid: its tables have the documented columns, it
-judges rr.p_to_l and lu.deep_born_dead (the grid no longer does), and a bad deep config
-stops the run before any job."""
+"""The deep family end to end on a tiny grid (the shared run with every family on): its tables
+have the documented columns, it judges rr.p_to_l and lu.deep_born_dead (the grid no longer
+does). A bad deep config is refused before any job by tests/workflow/test_reliability.py
+(cross-key) and tests/test_config.py (every schema case)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 from stats_helpers import SIGMAS
-from workflow_helpers import TINY, make_project, snakemake
+from workflow_helpers import FAMILIES, TINY
 
 from reludeath.deep.identity import SPLIT_COLUMNS
 from reludeath.deep.m_limit import LIMIT_COLUMNS
@@ -20,27 +21,11 @@ from reludeath.deep.s_law import CANDIDATES
 from reludeath.deep.tables import M_STEP_COLUMNS, NETWORK_COLUMNS
 from reludeath.stats import Z95, wilson_interval
 
-DEEP = {
-    **TINY,
-    "schemes": ["iid"],
-    "widths": [1, 2, 3, 4, 5],
-    "deep": {
-        "widths": [6, 7, 8, 9],
-        "depth_per_width": 4,
-        "networks": 6,
-        "depths": [12, 100],
-        "replicates": 100,
-        "m_sweep": {"widths": [2, 3], "data_points": [1, 8, 32], "networks": 20},
-        "population": {"widths": [2, 3], "data_points": [4, 32, 64], "networks": 64},
-    },
-}
 
-
-@pytest.fixture(scope="module")
-def deep_run(tmp_path_factory):
-    directory = make_project(tmp_path_factory.mktemp("deep"), DEEP)
-    snakemake(directory)
-    return directory
+@pytest.fixture
+def deep_run(families_run):
+    """The shared run with every family on (conftest.py), the deep family's DEEP section."""
+    return families_run
 
 
 def test_tables_and_claims(deep_run):
@@ -101,8 +86,8 @@ def test_deep_path_matches_the_measured_path(deep_run):
     results = deep_run / "results"
     deep = pd.read_parquet(results / "deep" / "path.parquet")
     measured = pd.read_parquet(results / "aggregate" / "path.parquet")
-    shallow = deep[deep["k"] <= DEEP["path"]["depth"]]
-    assert len(shallow) == len(DEEP["path"]["p"])  # k = 12 for every p
+    shallow = deep[deep["k"] <= FAMILIES["path"]["depth"]]
+    assert len(shallow) == len(FAMILIES["path"]["p"])  # k = 12 for every p
     both = shallow.merge(measured, on=["p", "k"], suffixes=("", "_measured"))
     assert len(both) == len(shallow) and (both["n"] == both["n_measured"]).all()
     for r in both.itertuples():
@@ -110,18 +95,6 @@ def test_deep_path_matches_the_measured_path(deep_run):
         low, high = low / r.lower_bound, high / r.lower_bound
         assert low <= r.p_over_l <= high, r
         assert r.p_over_l_low <= r.ratio_high and r.ratio_low <= r.p_over_l_high, r
-
-
-def test_a_bad_deep_config_stops_before_any_job(tmp_path):
-    config = {**DEEP, "deep": {**DEEP["deep"], "widths": [6, 7]}}
-    (tmp_path / "a").mkdir()
-    result = snakemake(make_project(tmp_path / "a", config), "--dry-run", check=False)
-    assert result.returncode != 0
-    assert "deep.widths" in result.stdout + result.stderr
-    config = {**DEEP, "deep": {**DEEP["deep"], "replicates": 5}}
-    (tmp_path / "b").mkdir()
-    result = snakemake(make_project(tmp_path / "b", config), "--dry-run", check=False)
-    assert result.returncode != 0 and "deep.replicates" in result.stdout + result.stderr
 
 
 def test_s_law_recomputed_from_the_table(deep_run):

@@ -1,38 +1,24 @@
-"""The dynamics family end to end on a small configuration, with the main study tiny too."""
+"""The dynamics family end to end on a small configuration (the shared run with every family
+on), with the main study tiny too."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-from workflow_helpers import TINY, make_project, snakemake
+from workflow_helpers import TINY, copy_run, make_project, planned_jobs, snakemake
 
 from reludeath.claims import CLAIM_COLUMNS
-from reludeath.dynamics.registry import FIGURES
+from reludeath.dynamics.registry import EXPERIMENTS, FIGURES
 from reludeath.dynamics.tables import TABLE_COLUMNS
 
-SMALL_DYNAMICS = {
-    "dy": {
-        "iterations": 500, "runs": 20, "record_every": 50, "p_d": [0.8, 0.2],
-        "act_init": {"depth": 4, "networks": 20, "data_points": 16, "widths": [2]},
-    },
-    "ar": {
-        "eigen": {"betas": 101},
-        "field": {"grid": 9, "gammas": [1.0, 0.01]},
-        "basins": {"grid": 6, "gammas": [1.0, 0.01], "betas": [0.0, 0.9], "max_iter": 20000},
-        "regression": {"steps": 100, "record_every": 50, "width": 8, "n_train": 100,
-                       "n_eval": 50},
-    },
-}  # fmt: skip
+# The family's rules: one per experiment (named by the registry), its figures', its report's.
+DYNAMICS_RULES = {*EXPERIMENTS, "plot_dynamics", "dynamics_report"}
 
 
-@pytest.fixture(scope="module")
-def dynamics_run(tmp_path_factory):
-    config = {**TINY, **SMALL_DYNAMICS}
-    directory = make_project(tmp_path_factory.mktemp("dynamics"), config)
-    # the dynamics family only (the main study has its own tests); the summary's section too
-    snakemake(directory, "results/dynamics/summary.md", "results/dynamics/claims.parquet",
-              *(f"results/dynamics/figures/{name}.png" for name in FIGURES))  # fmt: skip
-    return directory
+@pytest.fixture
+def dynamics_run(families_run):
+    """The shared run with every family on (conftest.py), the dynamics' SMALL_DYNAMICS."""
+    return families_run
 
 
 def test_every_dynamics_table_and_figure_is_written(dynamics_run):
@@ -40,19 +26,27 @@ def test_every_dynamics_table_and_figure_is_written(dynamics_run):
         table = pd.read_parquet(dynamics_run / f"results/dynamics/{key}.parquet")
         assert list(table.columns) == list(columns) and len(table), key
     figures = sorted(p.name for p in (dynamics_run / "results/dynamics/figures").iterdir())
+    assert figures == sorted(f"{name}.png" for name in FIGURES)
     assert len(figures) == 8
 
 
-def test_summary_has_beyond_initialization_section(dynamics_run):
+def test_summary_has_beyond_initialization_section(dynamics_run, tmp_path):
     text = (dynamics_run / "results/dynamics/summary.md").read_text()
     assert text.startswith("# Beyond initialization")
-    plan = snakemake(dynamics_run, "--dry-run", "--forcerun", "write_summary").stdout
+    directory = copy_run(dynamics_run, tmp_path)
+    plan = snakemake(directory, "--dry-run", "--forcerun", "write_summary").stdout
     assert "results/dynamics/summary.md" in plan.split("rule write_summary:")[1]
     claims = pd.read_parquet(dynamics_run / "results/dynamics/claims.parquet")
     assert list(claims.columns) == list(CLAIM_COLUMNS) and len(claims) == 8
 
 
-def test_switched_off_dynamics_plan_no_job(tmp_path):
-    directory = make_project(tmp_path, TINY)
-    plan = snakemake(directory, "--dry-run").stdout
-    assert "dy_lms" not in plan and "ar_basins" not in plan and "plot_dynamics" not in plan
+def test_switched_on_dynamics_plan_every_rule_and_off_none(dynamics_run, tmp_path):
+    """With dynamics on, every rule of the family is in the DAG (each experiment once); with
+    TINY's `enabled: false`, none of them, and the rest of the study is planned."""
+    on = planned_jobs(copy_run(dynamics_run, tmp_path / "on"), "--forceall")
+    assert set(on) >= DYNAMICS_RULES, sorted(DYNAMICS_RULES - set(on))
+    assert all(len(on[name]) == 1 for name in EXPERIMENTS), on
+    (tmp_path / "off").mkdir()
+    off = planned_jobs(make_project(tmp_path / "off", TINY))
+    assert "simulate_shard" in off and "write_summary" in off
+    assert not DYNAMICS_RULES & set(off), sorted(DYNAMICS_RULES & set(off))

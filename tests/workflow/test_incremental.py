@@ -1,6 +1,9 @@
 """Incremental reruns: after a finished run, a dry run of a changed config plans exactly the
 work the change affects (rerun triggers: mtime, params, input, code; profiles/default)."""
 
+import os
+
+import numpy as np
 import pytest
 from workflow_helpers import (
     ANALYSIS_RULES,
@@ -11,6 +14,8 @@ from workflow_helpers import (
     shard_label,
     snakemake,
 )
+
+from reludeath import path_width
 
 pytestmark = pytest.mark.slow
 SCHEMES, WIDTHS, K = TINY["schemes"], TINY["widths"], TINY["depth"]
@@ -108,3 +113,61 @@ def test_near_constant_tolerances_rerun_no_shard(finished):
     jobs = planned_jobs(finished, "--config", "near_constant={tolerances: [0.01, 1.0e-4]}")
     assert "simulate_shard" not in jobs
     assert {"aggregate_cells", "judge_grid_claims", "write_summary"} <= set(jobs)
+
+
+@pytest.mark.parametrize("change", ["seed=8", "shared_data=true"], ids=["seed", "shared_data"])
+def test_seed_or_shared_data_reruns_every_shard(finished, change):
+    jobs = planned_jobs(finished, "--config", change)
+    assert sorted(jobs.pop("simulate_shard")) == sorted(shards(finished))
+    assert set(jobs) == AFTER_SHARDS | {"errata"}  # it draws the shards' networks
+
+
+def test_shard_networks_reruns_every_shard_in_the_new_layout(finished):
+    """Same networks, cut in replicates of 100: rep0..rep3 of every (scheme, n, k)."""
+    cells = {name.rsplit("/", 1)[0] for name in shards(finished)}
+    jobs = planned_jobs(finished, "--config", "shard_networks=100")
+    wanted = {f"{cell}/rep{r}.parquet" for cell in cells for r in range(4)}
+    assert set(jobs.pop("simulate_shard")) == wanted
+    assert set(jobs) == AFTER_SHARDS
+
+
+# Imported before the workflow parses: the sampler says it draws other numbers, as a
+# reludeath version whose sampler changed would.
+SAMPLER_SHIM = """
+import reludeath.sampling.normals as normals
+
+normals.DRAWS = normals.DRAWS + "-changed"
+"""
+
+
+def test_a_sampler_that_draws_other_numbers_reruns_every_shard(finished):
+    shim = finished / "shim"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(SAMPLER_SHIM)
+    path = os.pathsep.join(filter(None, [str(shim), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path}
+    jobs = planned_jobs(finished, env=env)
+    assert sorted(jobs.pop("simulate_shard")) == sorted(shards(finished))
+    assert set(jobs) == AFTER_SHARDS - RECORD  # the configuration is the same
+    assert planned_jobs(finished) == {}  # without the shim: the shards on disk are current
+
+
+def test_path_p_reruns_the_iid_shards_of_its_new_widths_only(finished):
+    """path.p = 0.25, 0.5, 0.9: iid at each width of the new path that neither the grid nor
+    the old path simulated, as deep as that width's deepest cell on the path."""
+    p = [0.25, 0.5, 0.9]
+    layers = np.arange(1, TINY["path"]["depth"] + 1)
+    deepest = {}
+    for value in p:
+        for n, k in zip(path_width(layers, value), layers, strict=True):
+            deepest[int(n)] = max(deepest.get(int(n), 0), int(k))
+    wanted = {
+        f"results/shards/iid/n{n}/k{k}/rep{r}.parquet"
+        for n, k in deepest.items()
+        if n not in WIDTHS
+        for r in (0, 1)
+    }
+    jobs = planned_jobs(finished, "--config", f"path={{p: {p}}}")
+    planned = set(jobs.pop("simulate_shard"))
+    assert planned and planned == wanted - shards(finished)
+    assert set(jobs) == AFTER_SHARDS

@@ -1,48 +1,20 @@
-"""The practice family end to end on a tiny grid: outputs, claims and summary section; a
-plug-in's shards follow its file's content; a bad plug-in stops the run before any job."""
+"""The practice family end to end on a tiny grid (the shared run with every family on):
+outputs, claims and summary section; a plug-in's shards follow its file's content. A bad
+plug-in stops the run before any job: tests/workflow/test_reliability.py."""
 
 from __future__ import annotations
 
-import shutil
-
 import pandas as pd
 import pytest
-from workflow_helpers import ROOT, TINY, copy_run, make_project, planned_jobs, snakemake
+from workflow_helpers import PLUGIN_LABEL, TINY, copy_run, planned_jobs
 
-PLUGIN = {
-    "path": "inits/truncated_normal.py",
-    "function": "draw",
-    "sign_symmetric": True,
-    "bias": False,
-}
-PRACTICE = {
-    **TINY,
-    "schemes": [
-        "iid",
-        "iid_bias",
-        "uniform",
-        "torch_default",
-        "orthogonal",
-        "const_bias",
-        {"plugin": PLUGIN},
-    ],
-}
-LABEL = "plugin-truncated_normal-draw"
+LABEL = PLUGIN_LABEL
 
 
-def project(directory, config=PRACTICE):
-    make_project(directory, config)
-    (directory / "inits").mkdir()
-    example = ROOT / "src" / "reludeath" / "examples" / "truncated_normal.py"
-    shutil.copy(example, directory / "inits")
-    return directory
-
-
-@pytest.fixture(scope="module")
-def practice_run(tmp_path_factory):
-    directory = project(tmp_path_factory.mktemp("practice"))
-    snakemake(directory)
-    return directory
+@pytest.fixture
+def practice_run(families_run):
+    """The shared run with every family on (conftest.py): TINY's schemes and PRACTICE_SCHEMES."""
+    return families_run
 
 
 def test_outputs_claims_and_summary(practice_run):
@@ -69,13 +41,3 @@ def test_editing_the_plugin_reruns_its_shards_only(practice_run, tmp_path):
     shards = planned_jobs(directory)["simulate_shard"]
     assert shards and all(f"/shards/{LABEL}/" in name for name in shards)
     assert len(shards) == len(TINY["widths"]) * 2  # every width, two replicates
-
-
-def test_bad_plugin_refused_before_any_job(tmp_path):
-    config = {**PRACTICE, "schemes": ["iid", {"plugin": {**PLUGIN, "function": "drow"}}]}
-    directory = project(tmp_path, config)
-    result = snakemake(directory, "--dry-run", check=False)
-    assert result.returncode != 0
-    assert "schemes[1].plugin.function" in result.stderr + result.stdout
-    assert "has no function 'drow'" in result.stderr + result.stdout
-    assert not (directory / "results").exists()

@@ -1,51 +1,24 @@
-"""The variants rules end to end on small grids: tables, figures, claims, summary section,
-and incremental reruns of one variant."""
+"""The variants rules end to end on small grids (the shared run with every family on):
+tables, figures, claims, summary section, and incremental reruns of one variant."""
 
 import pandas as pd
 import pytest
-import yaml
-from workflow_helpers import TINY, make_project, planned_jobs, snakemake
+from workflow_helpers import (
+    FAMILIES,
+    TINY,
+    VARIANTS_SMALL,
+    copy_run,
+    make_project,
+    planned_jobs,
+    snakemake,
+    write_config,
+)
 
 from reludeath.claims import CLAIM_COLUMNS
 from reludeath.variants.tables import COLUMNS
 
 pytestmark = pytest.mark.slow
 
-VARIANTS_SMALL = {
-    "conv": {
-        "enabled": True,
-        "depth": 8,
-        "networks": 40,
-        "settings": [
-            {"dims": 1, "channels": 2, "kernel": 3, "size": 1, "images": 2},
-            {"dims": 2, "channels": 1, "kernel": 3, "size": 4, "images": 1},
-        ],
-    },
-    "residual": {
-        "enabled": True,
-        "n": [2],
-        "data_points": [1, 4],
-        "alphas": [1.0],
-        "depth": 6,
-        "networks": 40,
-    },
-    "skip": {
-        "enabled": True,
-        "n": [2],
-        "chunk": [1],
-        "levels": [1, 2],
-        "data_points": [4],
-        "networks": 40,
-    },
-    "leaky": {
-        "enabled": True,
-        "n": [2],
-        "slopes": [0.0, 0.3],
-        "data_points": [1, 4],
-        "depth": 6,
-        "networks": 40,
-    },
-}
 TARGETS = [
     "results/variants/claims.parquet",
     "results/variants/summary.md",
@@ -53,12 +26,10 @@ TARGETS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def variants_run(tmp_path_factory):
-    config = {**TINY, "variants": VARIANTS_SMALL}
-    directory = make_project(tmp_path_factory.mktemp("variants"), config)
-    snakemake(directory, *TARGETS)
-    return directory
+@pytest.fixture
+def variants_run(families_run):
+    """The shared run with every family on (conftest.py), the variants' VARIANTS_SMALL."""
+    return families_run
 
 
 def test_tables_claims_and_summary(variants_run):
@@ -73,12 +44,12 @@ def test_tables_claims_and_summary(variants_run):
     assert all(claim_id in summary for claim_id in claims.claim_id)
 
 
-def test_changing_one_variant_reruns_only_it(variants_run):
-    assert planned_jobs(variants_run, *TARGETS) == {}
+def test_changing_one_variant_reruns_only_it(variants_run, tmp_path):
+    directory = copy_run(variants_run, tmp_path)
+    assert planned_jobs(directory, *TARGETS) == {}
     leaky = {**VARIANTS_SMALL["leaky"], "slopes": [0.0, 0.1]}
-    changed = {**TINY, "variants": {**VARIANTS_SMALL, "leaky": leaky}}
-    (variants_run / "config/config.yaml").write_text(yaml.safe_dump(changed))
-    jobs = planned_jobs(variants_run, *TARGETS)
+    write_config(directory, {**FAMILIES, "variants": {**VARIANTS_SMALL, "leaky": leaky}})
+    jobs = planned_jobs(directory, *TARGETS)
     assert jobs.pop("variant_table") == ["results/variants/leaky.parquet"]
     assert set(jobs) == {"plot_variants", "variant_claims"}
 

@@ -36,6 +36,81 @@ TINY = {
     "deep": {"enabled": False},
 }
 
+# The families, small: each family's section as its tests run it, all of them at once in
+# FAMILIES (the `families_run` fixture, grown from the TINY run).
+PLUGIN = {
+    "path": "inits/truncated_normal.py",
+    "function": "draw",
+    "sign_symmetric": True,
+    "bias": False,
+}
+PLUGIN_LABEL = "plugin-truncated_normal-draw"
+PRACTICE_SCHEMES = ["uniform", "torch_default", "orthogonal", "const_bias", {"plugin": PLUGIN}]
+DEEP = {
+    "widths": [4, 6, 7, 8, 9],  # with TINY's widths 1, 2, 3, 5: S(n) at n = 1..9
+    "depth_per_width": 4,
+    "networks": 6,
+    "depths": [12, 100],
+    "replicates": 100,
+    "m_sweep": {"widths": [2, 3], "data_points": [1, 8, 32], "networks": 20},
+    "population": {"widths": [2, 3], "data_points": [4, 32, 64], "networks": 64},
+}
+VARIANTS_SMALL = {
+    "conv": {
+        "enabled": True,
+        "depth": 8,
+        "networks": 40,
+        "settings": [
+            {"dims": 1, "channels": 2, "kernel": 3, "size": 1, "images": 2},
+            {"dims": 2, "channels": 1, "kernel": 3, "size": 4, "images": 1},
+        ],
+    },
+    "residual": {
+        "enabled": True,
+        "n": [2],
+        "data_points": [1, 4],
+        "alphas": [1.0],
+        "depth": 6,
+        "networks": 40,
+    },
+    "skip": {
+        "enabled": True,
+        "n": [2],
+        "chunk": [1],
+        "levels": [1, 2],
+        "data_points": [4],
+        "networks": 40,
+    },
+    "leaky": {
+        "enabled": True,
+        "n": [2],
+        "slopes": [0.0, 0.3],
+        "data_points": [1, 4],
+        "depth": 6,
+        "networks": 40,
+    },
+}
+SMALL_DYNAMICS = {
+    "dy": {
+        "iterations": 500, "runs": 20, "record_every": 50, "p_d": [0.8, 0.2],
+        "act_init": {"depth": 4, "networks": 20, "data_points": 16, "widths": [2]},
+    },
+    "ar": {
+        "eigen": {"betas": 101},
+        "field": {"grid": 9, "gammas": [1.0, 0.01]},
+        "basins": {"grid": 6, "gammas": [1.0, 0.01], "betas": [0.0, 0.9], "max_iter": 20000},
+        "regression": {"steps": 100, "record_every": 50, "width": 8, "n_train": 100,
+                       "n_eval": 50},
+    },
+}  # fmt: skip
+FAMILIES = {
+    **TINY,
+    "schemes": [*TINY["schemes"], *PRACTICE_SCHEMES],
+    "deep": DEEP,
+    "variants": VARIANTS_SMALL,
+    **SMALL_DYNAMICS,
+}
+
 # Shard directories: a scheme's name, with its options for schemes that take options.
 SHARD_LABELS = {"iid_bias": "iid_bias-bias_std1"}
 
@@ -72,15 +147,34 @@ def make_project(directory: Path, config: dict | None = None) -> Path:
         else:
             shutil.copy(source, directory / name)
     if config is not None:
-        (directory / "config" / "config.yaml").write_text(yaml.safe_dump(config))
+        write_config(directory, config)
+    return directory
+
+
+def write_config(directory: Path, config: dict) -> Path:
+    """`config` as the project's config/config.yaml."""
+    (directory / "config" / "config.yaml").write_text(yaml.safe_dump(config))
+    return directory
+
+
+def add_plugin(directory: Path) -> Path:
+    """The example plug-in (PLUGIN) copied where PLUGIN's path names it."""
+    (directory / "inits").mkdir(exist_ok=True)
+    example = ROOT / "src" / "reludeath" / "examples" / "truncated_normal.py"
+    shutil.copy(example, directory / "inits")
     return directory
 
 
 def snakemake(
-    directory: Path, *args: str, check: bool = True, cores: int = 2
+    directory: Path, *args: str, check: bool = True, cores: int = 2, env: dict | None = None
 ) -> subprocess.CompletedProcess:
+    """`snakemake --cores cores args` in `directory` (environment `env`, else this one's)."""
     result = subprocess.run(
-        [*SNAKEMAKE, "--cores", str(cores), *args], cwd=directory, capture_output=True, text=True
+        [*SNAKEMAKE, "--cores", str(cores), *args],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"snakemake {args} failed:\n{result.stdout}\n{result.stderr}")
@@ -93,9 +187,9 @@ def copy_run(source: Path, directory: Path) -> Path:
     return directory
 
 
-def planned_jobs(directory: Path, *args: str) -> dict[str, list[str]]:
+def planned_jobs(directory: Path, *args: str, env: dict | None = None) -> dict[str, list[str]]:
     """{rule: [its first output, per planned job]} from a dry run."""
-    result = snakemake(directory, "--dry-run", *args)
+    result = snakemake(directory, "--dry-run", *args, env=env)
     jobs: dict[str, list[str]] = {}
     rule = None
     for line in result.stdout.splitlines():
