@@ -9,13 +9,31 @@ import pytest
 
 from reludeath.threads import limit_threads
 
-# Run in a fresh interpreter, as a Snakemake job does: cap threads first, then import.
+# Run in a fresh interpreter, as a Snakemake job does: cap threads first, then import. The
+# job's threads are counted exactly: Python threads started (the kernel's pool), the OS threads
+# of the process (/proc/self/task: BLAS and numba workers are OS threads), threadpoolctl's
+# view of every BLAS pool, and the kernel's own default; cpu/wall is reported beside them.
 _JOB = """
-import json, resource, time
+import json, os, resource, threading, time
 from reludeath.threads import limit_threads
 limit_threads(1)
 import numpy as np
+from threadpoolctl import threadpool_info
 from reludeath import ShardSpec, kernel, simulate_shard
+
+started = []
+_start = threading.Thread.start
+def _counted(self):
+    started.append(self.name)
+    return _start(self)
+threading.Thread.start = _counted
+
+def os_threads():
+    names = []
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/comm") as comm:
+            names.append(comm.read().strip())
+    return sorted(names)
 
 simulate_shard(ShardSpec("iid", 12, 4, 2, 32, seed=0), threads=1)  # compile or load the kernel
 a = np.ones((1024, 1024), np.float32)
@@ -30,15 +48,31 @@ b = np.zeros((1024, 0, 12), np.float32)
 kernel.run_networks(x, w, b, kernel.KernelSettings(), outs)  # most of the wall time
 after, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter() - start
 cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-print(json.dumps({"cpu": cpu, "wall": wall}))
+print(json.dumps({
+    "cpu": cpu,
+    "wall": wall,
+    "started": started,
+    "os_threads": os_threads(),
+    "main": open("/proc/self/comm").read().strip(),
+    "blas": [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"],
+    "kernel": kernel.default_threads(),
+}))
 """
+# Threads that compute nothing: pyarrow's allocator (jemalloc) purges memory in one.
+_HOUSEKEEPING = {"jemalloc_bg_thd"}
 
 
-def test_one_thread_job_uses_one_core():
+def test_one_thread_job_uses_one_thread():
     done = subprocess.run(
         [sys.executable, "-c", _JOB], capture_output=True, text=True, timeout=600, check=True
     )
     usage = json.loads(done.stdout.strip().splitlines()[-1])
+    print(usage)
+    assert usage["started"] == [], usage  # the kernel ran its networks in the calling thread
+    computing = [name for name in usage["os_threads"] if name not in _HOUSEKEEPING]
+    assert computing == [usage["main"]], usage  # no BLAS, OpenMP or numba worker exists
+    assert usage["blas"] and all(count == 1 for count in usage["blas"]), usage
+    assert usage["kernel"] == 1, usage
     assert usage["wall"] > 0.2, usage  # enough work to measure
     assert usage["cpu"] / usage["wall"] <= 1.15, usage
 
