@@ -1,4 +1,6 @@
-"""Smoke tests of the figures: each builds from small synthetic frames and saves cleanly."""
+"""The figures: each builds from small synthetic frames and saves cleanly, and draws its
+table's numbers (each curve found among its axes' lines, each heatmap cell its count);
+long_figure2, which reads no table, draws l(n, k) and n(k, p) from their closed forms."""
 
 from __future__ import annotations
 
@@ -120,6 +122,20 @@ def _data_axes(fig: Figure) -> list:
     return [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
 
 
+def _has_line(ax, x, y) -> bool:
+    """Some line of `ax` has exactly the points (x, y) (to float rounding), in order."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    for line in ax.get_lines():
+        lx, ly = np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float)
+        if lx.shape == x.shape and np.allclose(lx, x) and np.allclose(ly, y, equal_nan=True):
+            return True
+    return False
+
+
+def _assert_line(ax, x, y, what: str) -> None:
+    assert _has_line(ax, x, y), f"{what}: no line of {ax.get_title()!r} draws it"
+
+
 def _check(fig: object, axes: int) -> None:
     assert isinstance(fig, Figure)
     assert len(_data_axes(fig)) == axes
@@ -132,31 +148,91 @@ def test_scheme_colors_fixed_and_distinct():
 
 
 def test_figure1_top(grid):
-    _check(plots.figure1_top(grid), 1)
+    fig = plots.figure1_top(grid)
+    (ax,) = _data_axes(fig)
+    iid = grid[grid["scheme"] == "iid"]
+    dense = np.arange(1, max(DEPTHS) + 1, dtype=float)
+    for n in WIDTHS:
+        cell = iid[iid["n"] == n].sort_values("k")
+        _assert_line(ax, cell["k"], cell["p_alive"], f"P(alive), n = {n}")
+        _assert_line(ax, dense, (1 - 2.0**-n) ** dense, f"l(n, k), n = {n}")
+    _check(fig, 1)
 
 
 def test_figure1_bottom(grid):
-    _check(plots.figure1_bottom(grid), 3)
+    fig = plots.figure1_bottom(grid)
+    panels = _data_axes(fig)
+    for ax, scheme in zip(panels, ("iid", "batchnorm", "signflip"), strict=True):
+        data = grid[grid["scheme"] == scheme]
+        for n in WIDTHS:
+            cell = data[data["n"] == n].sort_values("k")
+            _assert_line(ax, cell["k"], cell["living_fraction"], f"{scheme}, n = {n}")
+    _check(fig, 3)
 
 
 def test_figure2_path(path, variance):
-    _check(plots.figure2_path(path, variance), 3)
+    fig = plots.figure2_path(path, variance)
+    ax_p, ax_v, ax_n = _data_axes(fig)
+    for p in path["p"].unique():
+        cell = path[path["p"] == p].sort_values("k")
+        _assert_line(ax_p, cell["k"], cell["p_alive"], f"P(n(k), k), p = {p}")
+        _assert_line(ax_p, cell["k"], cell["lower_bound"], f"l(n(k), k), p = {p}")
+        _assert_line(ax_n, cell["k"], cell["n"], f"n(k), p = {p}")
+    for n in WIDTHS:
+        cell = variance[variance["n"] == n].sort_values("k")
+        _assert_line(ax_v, cell["k"], cell["V"], f"V(n, k), n = {n}")
+    _check(fig, 3)
 
 
 def test_long_figure2():
-    _check(plots.long_figure2(), 2)
+    """No table: every curve is the closed form, l = (1 - 2^-n)^k for n = 1..16 (left) and
+    n(k, p) = -log2(1 - p^(1/k)) for p = 0.1..0.9 (right), on the depths drawn."""
+    fig = plots.long_figure2()
+    left, right = _data_axes(fig)
+    k = np.asarray(left.get_lines()[0].get_xdata(), dtype=float)
+    assert k[0] == 1 and k[-1] == 1024 and np.all(np.diff(k) > 0)
+    assert len(left.get_lines()) == 16 and len(right.get_lines()) == 9
+    for n in range(1, 17):
+        _assert_line(left, k, (1 - 2.0**-n) ** k, f"l(n, k), n = {n}")
+        _assert_line(left, k, lower_bound(n, k), f"bounds.lower_bound, n = {n}")
+    for p in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
+        _assert_line(right, k, -np.log2(1 - p ** (1 / k)), f"n(k, p), p = {p}")
+    _check(fig, 2)
 
 
 def test_violations_heatmap(grid):
     fig = plots.violations_heatmap(grid)
-    titles = [ax.get_title() for ax in _data_axes(fig) if ax.get_visible()]
+    panels = [ax for ax in _data_axes(fig) if ax.get_visible()]
+    titles = [ax.get_title() for ax in panels]
     assert len(titles) == len(SCHEMES)
     assert any(title.startswith("IID: 3 of") for title in titles)
+    # Each panel's cells: the violating cells per (n, k), k its own bin (8 depths < 16 bins).
+    order = [s for s in plotting.SCHEME_COLORS if s in SCHEMES]
+    for ax, scheme in zip(panels, order, strict=True):
+        data = grid[grid["scheme"] == scheme]
+        counts = (
+            (data["violates_lower"] | data["violates_upper"])
+            .groupby([data["n"], data["k"]])
+            .sum()
+            .unstack("k")
+            .reindex(index=list(WIDTHS), columns=list(DEPTHS))
+        )
+        (mesh,) = ax.collections
+        drawn = np.ma.filled(np.ma.asarray(mesh.get_array(), dtype=float), np.nan)
+        assert np.array_equal(drawn.reshape(counts.shape), counts.to_numpy(float)), scheme
     _check(fig, 2 * ((len(SCHEMES) + 1) // 2))  # two columns; a spare panel is hidden
 
 
 def test_rai_vs_iid(grid):
-    _check(plots.rai_vs_iid(grid), 2)
+    fig = plots.rai_vs_iid(grid)
+    alive, constant = _data_axes(fig)
+    for ax, column, schemes in ((alive, "p_alive", ("iid", "rai")),
+                                (constant, "p_constant", ("iid_bias", "rai"))):  # fmt: skip
+        for scheme in schemes:
+            for n in (2, 4, 8):  # the default widths (2, 4, 8, 15) present in the grid
+                cell = grid[(grid["scheme"] == scheme) & (grid["n"] == n)].sort_values("k")
+                _assert_line(ax, cell["k"], cell[column], f"{column}, {scheme}, n = {n}")
+    _check(fig, 2)
 
 
 @pytest.mark.parametrize("suffix", [".png", ".pdf"])
@@ -193,4 +269,13 @@ def test_convergence_path():
     widths = np.arange(1, 9)
     split = pd.DataFrame({"n": widths, "S": widths**1.5, "S_low": widths**1.4})
     split = split.assign(S_high=widths**1.6, c=1 + widths**1.5 / 2.0**widths)
-    _check(plots.convergence_path(pd.DataFrame(rows), split), 3)  # S(n) with a twin axis
+    convergence = pd.DataFrame(rows)
+    fig = plots.convergence_path(convergence, split)
+    path_ax, split_ax, twin = _data_axes(fig)
+    for p in (0.25, 0.75):
+        cell = convergence[convergence["p"] == p]
+        for column in ("ratio", "ratio_model", "ratio_legacy"):
+            _assert_line(path_ax, cell["k"], cell[column], f"{column}, p = {p}")
+    _assert_line(split_ax, split["n"], split["S"], "S(n)")
+    _assert_line(twin, split["n"], split["c"] - 1, "c(n) - 1")
+    _check(fig, 3)  # S(n) with a twin axis
