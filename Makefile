@@ -18,8 +18,13 @@ run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
 	$(BIN)/snakemake --cores 1 --report results/report.html
 
+# pytest-xdist workers; tests that share a module fixture are one xdist_group, and the order
+# is the suite's (tests/conftest.py: the SLURM test first, then the workflow runs, the unit
+# tier last), not reordered by group size.
+WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup --no-loadscope-reorder
 
 # The unit tier, for the edit loop: everything but the workflow runs (tests/workflow/).
 test-fast: $(STAMP)

@@ -15,7 +15,8 @@ from workflow_helpers import make_project, snakemake
 from reludeath.config import ConfigError
 from reludeath.workflow_plan import checked_config
 
-pytestmark = pytest.mark.slow
+# test_some_drawn_config_planned reads what the drawn runs saw: one worker runs both.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("drawn")]
 SEEN: list[str] = []
 
 

@@ -12,7 +12,8 @@ from workflow_helpers import ROOT, make_project, snakemake
 
 from reludeath.dynamics.registry import EXPERIMENTS
 
-pytestmark = pytest.mark.slow
+# One worker parses the workflow for the module (pytest-xdist: one xdist_group).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("profiles")]
 
 PROFILE = yaml.safe_load((ROOT / "profiles" / "slurm" / "config.yaml").read_text())
 IN_PROFILE = {"runtime", "mem_mb", "cpus_per_task"}

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from workflow_helpers import ROOT, make_project
 
-pytestmark = pytest.mark.slow
+# One worker builds the module's fresh copy (pytest-xdist: one xdist_group).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("readme")]
 
 README = (ROOT / "README.md").read_text()
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)

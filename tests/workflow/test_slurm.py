@@ -47,7 +47,7 @@ def slurm_project(directory: Path, partition: str) -> tuple[Path, dict]:
     return directory, settings
 
 
-def test_tiny_through_slurm_equals_local_run(slurm, tiny_run, tmp_path):
+def test_tiny_through_slurm_equals_local_run(slurm, request, tmp_path):
     directory, profile = slurm_project(tmp_path, slurm.partition)
     command = [
         *(sys.executable, "-m", "snakemake", "--profile", "profiles/slurm"),
@@ -61,6 +61,8 @@ def test_tiny_through_slurm_equals_local_run(slurm, tiny_run, tmp_path):
     )
     log = result.stdout + result.stderr
     assert result.returncode == 0, log
+    # The local run, asked for now: another worker builds it while SLURM is installed and run.
+    tiny_run = request.getfixturevalue("tiny_run")
 
     # Through sbatch: one SLURM job per rule with resources in the profile, one per group of
     # shards, each with its log; the local rules (`localrule: True`) run in Snakemake itself.
