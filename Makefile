@@ -28,7 +28,7 @@ test: $(STAMP)
 
 # The unit tier, for the edit loop: everything but the workflow runs (tests/workflow/).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow and not slurm" --ignore=tests/workflow
+	$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadgroup -m "not slow and not slurm" --ignore=tests/workflow
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
