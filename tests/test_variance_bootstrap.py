@@ -76,8 +76,10 @@ def test_pooled_slopes_equal_least_squares_with_one_intercept_per_width():
     keep[8][2] = False  # a width with no cell kept in one replicate
     slopes = _within_slopes(x, y, keep)
     for r in range(6):
-        rows = [(n, xi, yi) for n in x for xi, yi, kept in zip(x[n], y[n][r], keep[n][r]) if kept]
-        n_col, x_col, y_col = (np.array(c) for c in zip(*rows))
+        kept = {n: keep[n][r] for n in x}
+        n_col = np.concatenate([np.full(kept[n].sum(), n) for n in x])
+        x_col = np.concatenate([x[n][kept[n]] for n in x])
+        y_col = np.concatenate([y[n][r][kept[n]] for n in x])
         present = np.unique(n_col)
         design = np.column_stack([x_col, n_col[:, None] == present[None, :]]).astype(float)
         expected = np.linalg.lstsq(design, y_col, rcond=None)[0][0]
