@@ -25,6 +25,7 @@ import pyarrow as pa
 from scipy import stats
 
 from reludeath.sampling.seeds import generator
+from reludeath.stats import bootstrap_counts
 
 __all__ = [
     "bootstrap_split",
@@ -80,7 +81,7 @@ def bootstrap_split(
     S_boot, c_boot = [], []
     for start in range(0, replicates, chunk):
         size = min(chunk, replicates - start)
-        weights = rng.multinomial(T, np.full(T, 1.0 / T), size=size).astype(float)
+        weights = bootstrap_counts(rng, T, size)
         s, cc = _s_and_c(weights @ risk, weights @ cut, n)
         S_boot.append(s)
         c_boot.append(cc)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from reludeath.sampling.seeds import generator
+from reludeath.stats import bootstrap_counts
 
 __all__ = ["decay_bootstrap", "network_v"]
 
@@ -72,7 +73,7 @@ def decay_bootstrap(
     for n in widths:
         v, counted = per_width[int(n)]
         T = v.shape[0]
-        w = rng.multinomial(T, np.full(T, 1.0 / T), size=replicates).astype(float)
+        w = bootstrap_counts(rng, T, replicates)
         columns = cells[int(n)] - 1
         total, count = w @ v[:, columns], w @ counted[:, columns].astype(float)
         keep[int(n)] = (count >= 2) & (total > 0)
