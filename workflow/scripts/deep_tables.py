@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from reludeath import __version__
-from reludeath.deep.identity import identity
+from reludeath.deep.estimate import Influence, monotone_violations, s_table
+from reludeath.deep.identity import Identity, identity
 from reludeath.deep.path import path_table
-from reludeath.deep.settle import draw_grid_network, settled_identity
+from reludeath.deep.settle import draw_grid_network, settle_width
 from reludeath.deep.store import read_record
 from reludeath.deep.tables import followed_rows, m_steps, network_table, split_table
 from reludeath.grid.split import network_split_arrays
@@ -42,9 +43,11 @@ for path in inputs.grid:
     grid_points[spec["width"]] = spec["data_points"]
 
 
-def settled(at_risk, split, alive_last, draw, n, data_points, study, known=None):
-    """settled_identity, its follows logged and kept for networks.parquet."""
-    ident, follows = settled_identity(at_risk, split, alive_last, draw, n, replicates, seed, known)
+def settled(at_risk, split, alive_last, draw, n, data_points, study, source, known=None):
+    """One tail treatment for every width: its late networks not known to be on one ray are
+    followed (settle_width); the width's Identity (path, tail bound) and Influence (S table)."""
+    risk, cut, flags, follows = settle_width(at_risk, split, alive_last, draw, n, seed, known)
+    ident = Identity(risk, cut, n, replicates, seed, flags)
     if follows:
         followed.append(followed_rows(n, data_points, split, follows, study))
         logging.info(
@@ -55,13 +58,15 @@ def settled(at_risk, split, alive_last, draw, n, data_points, study, known=None)
             ident.depth,
             ident.tail_bound,
         )
+    influence = Influence(risk, cut, n)
+    widths[n] = (influence, data_points, at_risk.shape[1], source, ident.tail_bound)
     return ident
 
 
-identities, followed = {}, []
+identities, followed, widths = {}, [], {}
 for n, parts in sorted(arrays.items()):
     at_risk, split, alive_last = (np.concatenate(part) for part in zip(*parts, strict=True))
-    ident = settled(
+    identities[n] = settled(
         at_risk,
         split,
         alive_last,
@@ -69,12 +74,12 @@ for n, parts in sorted(arrays.items()):
         n,
         grid_points[n],
         "grid_late",
+        "grid",
     )
-    identities[n] = (ident, grid_points[n])
 wide = [read_record(p) for d in inputs.wide for p in sorted(Path(d).glob("*.parquet"))]
 for r in wide:
     spec = ShardSpec("iid", r.n, r.depth, r.networks, r.data_points, seed).as_metadata()
-    ident = settled(
+    identities[r.n] = settled(
         r.at_risk,
         r.split,
         r.alive[:, -1],
@@ -82,13 +87,15 @@ for r in wide:
         r.n,
         r.data_points,
         "path_late",
+        "deep",
         r.one_ray,
     )
-    identities[r.n] = (ident, r.data_points)
 sweep = [read_record(p) for d in inputs.sweep for p in sorted(Path(d).glob("*.parquet"))]
 meta = {"version": __version__, "replicates": replicates, "seed": seed}
-write_table(split_table(identities.values()), snakemake.output.split, meta)
-path = path_table({n: ident for n, (ident, _) in identities.items()}, params.p, params.depths)
+table = s_table(widths)
+write_table(table, snakemake.output.split, meta)
+plateau = {int(r.n): (r.c_low, r.c_high) for r in table.itertuples()}
+path = path_table(identities, params.p, params.depths, plateau)
 write_table(path, snakemake.output.path, meta)
 swept = [(identity(r, replicates, seed), r.data_points) for r in sweep]
 write_table(split_table(swept), snakemake.output.data_points, meta)
@@ -98,3 +105,4 @@ for ident, m in swept:
 write_table(m_steps(by_width), snakemake.output.m_steps, meta)
 write_table(network_table(wide, sweep, followed), snakemake.output.networks, meta)
 logging.info("widths %s; %d path rows; %d M-sweep rows", sorted(identities), len(path), len(swept))
+logging.info("S(n) not monotone within its intervals at %s", monotone_violations(table) or "none")
