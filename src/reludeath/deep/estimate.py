@@ -35,6 +35,7 @@ from reludeath.stats import Z95
 
 __all__ = [
     "POOL_HALF_WIDTH",
+    "S_TABLE_COLUMNS",
     "Influence",
     "monotone_violations",
     "pooled_relative_variance",
@@ -43,6 +44,26 @@ __all__ = [
 ]
 
 POOL_HALF_WIDTH = 2  # widths n - 2..n + 2 share the relative variance (bench/s_coverage.py)
+
+S_TABLE_COLUMNS = {
+    "n": "width",
+    "data_points": "M, points per network (the grid's data_points)",
+    "networks": "networks T",
+    "depth_simulated": "K, layers simulated (the followed late networks went further)",
+    "source": "'grid' (the grid's iid shards) or 'deep' (the deep family's runs)",
+    "S": "S(n) = sum_j C_j / R_j over the run and the followed networks' layers",
+    "S_low": "95% score interval of S on the pooled relative variance, low end",
+    "S_high": "95% score interval of S, high end, plus tail_bound (inf when a >= 1)",
+    "S_se": "S sqrt(v_pooled / T): the standard error the intervals and s_law.json use",
+    "S_rel_se": "sqrt(v_pooled / T), v_pooled the relative variance T Var(S) / S^2 pooled "
+    "over widths n - 2..n + 2",
+    "S_se_own": "the width's own delta-method standard error (its networks alone)",
+    "c": "c(n) = prod_j (1 + sigma_j / (2^n - 1)), the plateau of P/l",
+    "c_low": "95% score interval of c (on ln c, its own pooled relative variance), low end",
+    "c_high": "95% score interval of c, high end, times exp(tail_bound / (2^n - 1))",
+    "tail_bound": "97.5% bound on what layers beyond the followed record add (0 when every "
+    "late network ended on one ray)",
+}
 
 
 class Influence:
@@ -109,7 +130,7 @@ def s_table(
     widths: Mapping[int, tuple[Influence, int, int, str, float]],
     half_width: int = POOL_HALF_WIDTH,
 ) -> pd.DataFrame:
-    """split.parquet's rows (SPLIT_COLUMNS) from {n: (Influence, data_points, depth, source,
+    """split.parquet's rows (S_TABLE_COLUMNS) from {n: (Influence, data_points, depth, source,
     tail_bound)}: S and c with score intervals on the pooled relative variance; S_high adds
     the tail bound and c_high multiplies by exp(tail_bound / (2^n - 1))."""
     inf = {n: w[0] for n, w in widths.items()}
@@ -141,7 +162,7 @@ def s_table(
                 "tail_bound": bound,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(S_TABLE_COLUMNS))
 
 
 def monotone_violations(table: pd.DataFrame) -> list[tuple[int, int]]:
