@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 
 from reludeath import __version__
-from reludeath.deep.estimate import Influence, monotone_violations, s_table
-from reludeath.deep.identity import Identity, identity
+from reludeath.deep.estimate import monotone_violations, s_table
+from reludeath.deep.identity import identity
 from reludeath.deep.path import path_table
-from reludeath.deep.settle import draw_grid_network, settle_width
+from reludeath.deep.settle import draw_grid_network
 from reludeath.deep.store import read_record
-from reludeath.deep.tables import followed_rows, m_steps, network_table, split_table
+from reludeath.deep.tables import m_steps, network_table, settled_width, split_table
 from reludeath.grid.split import network_split_arrays
 from reludeath.io import log_to, read_shard, write_table
 from reludeath.simulate import ShardSpec
@@ -44,22 +44,21 @@ for path in inputs.grid:
 
 
 def settled(at_risk, split, alive_last, draw, n, data_points, study, source, known=None):
-    """One tail treatment for every width: its late networks not known to be on one ray are
-    followed (settle_width); the width's Identity (path, tail bound) and Influence (S table)."""
-    risk, cut, flags, follows = settle_width(at_risk, split, alive_last, draw, n, seed, known)
-    ident = Identity(risk, cut, n, replicates, seed, flags)
-    if follows:
-        followed.append(followed_rows(n, data_points, split, follows, study))
-        logging.info(
-            "n = %d: %d late networks followed, %d on one ray, up to layer %d; tail bound %g",
-            n,
-            len(follows),
-            sum(f.one_ray for f in follows.values()),
-            ident.depth,
-            ident.tail_bound,
-        )
-    influence = Influence(risk, cut, n)
-    widths[n] = (influence, data_points, at_risk.shape[1], source, ident.tail_bound)
+    """settled_width, logged; its follows kept for networks.parquet, its row for split.parquet."""
+    width = settled_width(
+        at_risk, split, alive_last, draw, n, data_points, study, replicates, seed, known
+    )
+    ident = width.identity
+    followed.append(width.followed)
+    logging.info(
+        "n = %d: %d late networks followed, %d on one ray, up to layer %d; tail bound %g",
+        n,
+        len(width.followed),
+        int(width.followed["one_ray"].sum()),
+        ident.depth,
+        ident.tail_bound,
+    )
+    widths[n] = (width.influence, data_points, width.depth, source, ident.tail_bound)
     return ident
 
 

@@ -110,7 +110,7 @@ def s_law(split: pd.DataFrame) -> dict:
     )
     out = {
         "n_range": list(N_RANGE),
-        "errors": errors,
+        "errors_from": errors,
         "pass_level": PASS_LEVEL,
         "data": {
             "n": [int(v) for v in n],
