@@ -55,8 +55,8 @@ def test_pooling_weights_by_networks_within_the_window():
     v = {1: 0.0, 2: 0.2, 3: 0.4, 4: 0.1, 10: 0.3, 11: math.nan}
     T = {1: 100, 2: 100, 3: 100, 4: 300, 10: 32, 11: 32}
     pooled = pooled_relative_variance(v, T, half_width=2)
-    assert pooled[3] == pytest.approx((0 + 20 + 40 + 30) / 600)
-    assert pooled[1] == pytest.approx((0 + 20 + 40) / 300)
+    assert pooled[3] == pytest.approx((20 + 40 + 30) / 500)  # n = 1 (v = 0, exact) left out
+    assert pooled[1] == 0.0 and pooled[2] == pytest.approx((20 + 40 + 30) / 500)
     assert pooled[10] == pytest.approx(0.3) and pooled[11] == pytest.approx(0.3)
     assert pooled_relative_variance(v, T, half_width=0)[2] == 0.2
 

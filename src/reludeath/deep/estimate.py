@@ -108,10 +108,15 @@ class Influence:
 def pooled_relative_variance(
     v: Mapping[int, float], networks: Mapping[int, int], half_width: int = POOL_HALF_WIDTH
 ) -> dict[int, float]:
-    """v_pooled(n) = sum_{|n' - n| <= w} T_n' v_n' / sum T_n' over the widths with a finite v."""
+    """v_pooled(n) = sum_{|n' - n| <= w} T_n' v_n' / sum T_n' over the widths with a finite,
+    positive v. A width whose own v is 0 (every network adds the same: n = 1, S = 1 exactly)
+    keeps 0 and enters no pool."""
     out = {}
     for n in v:
-        near = [m for m in v if abs(m - n) <= half_width and math.isfinite(v[m])]
+        if v[n] == 0:
+            out[n] = 0.0
+            continue
+        near = [m for m in v if abs(m - n) <= half_width and math.isfinite(v[m]) and v[m] > 0]
         weight = sum(networks[m] for m in near)
         out[n] = sum(networks[m] * v[m] for m in near) / weight if weight else math.nan
     return out
