@@ -11,7 +11,7 @@ from pathlib import Path
 from reludeath import __version__
 from reludeath.deep.networks import late_mask, simulate_splits
 from reludeath.deep.store import write_record
-from reludeath.io import log_to
+from reludeath.io import cpu_record, log_to
 
 log_to(snakemake.log[0])
 seed = snakemake.params.seed
@@ -36,3 +36,4 @@ for run in snakemake.params.runs:
         int(record.one_ray.sum()),
         int(late_mask(record.split).sum()),
     )
+logging.info(cpu_record())

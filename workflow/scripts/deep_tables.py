@@ -19,7 +19,7 @@ from reludeath.deep.settle import draw_grid_network
 from reludeath.deep.store import read_record
 from reludeath.deep.tables import m_steps, network_table, settled_width, split_table
 from reludeath.grid.split import network_split_arrays
-from reludeath.io import log_to, read_shard, write_table
+from reludeath.io import cpu_record, log_to, read_shard, write_table
 from reludeath.simulate import ShardSpec
 
 log_to(snakemake.log[0])
@@ -105,3 +105,4 @@ write_table(m_steps(by_width), snakemake.output.m_steps, meta)
 write_table(network_table(wide, sweep, followed), snakemake.output.networks, meta)
 logging.info("widths %s; %d path rows; %d M-sweep rows", sorted(identities), len(path), len(swept))
 logging.info("S(n) not monotone within its intervals at %s", monotone_violations(table) or "none")
+logging.info(cpu_record())

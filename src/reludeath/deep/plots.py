@@ -52,7 +52,8 @@ def split_figure(split: pd.DataFrame, law: dict | None = None) -> Figure:
         S = rows["S"].to_numpy()
         high = np.where(np.isfinite(rows["S_high"]), rows["S_high"], S)
         left.errorbar(
-            rows["n"], S, yerr=[S - rows["S_low"], high - S], fmt=marker, ms=3,
+            rows["n"], S, yerr=[np.maximum(S - rows["S_low"], 0), np.maximum(high - S, 0)],
+            fmt=marker, ms=3,
             label=f"S(n), {source} runs" if source else "S(n)",
         )  # fmt: skip
     if law and law.get("model"):
