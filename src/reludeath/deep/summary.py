@@ -122,7 +122,7 @@ def deep_markdown(
         if not late.empty:
             lines += [
                 f"{len(late)} late-splitting networks of the grid's widths "
-                f"{sorted(int(n) for n in late['n'].unique())} (tail unbounded from the shards) "
+                f"{sorted(int(n) for n in late['n'].unique())} (the shards carry no one-ray flags) "
                 f"were followed past the grid's depth: {int(late['one_ray'].sum())} ended on one "
                 f"ray (followed to layer {int(late['depth_simulated'].max())} at most), the last "
                 f"split at layer {int(late['last_split'].max())}.",
@@ -232,7 +232,8 @@ def law_markdown(law: dict) -> list[str]:
     """Lines: the S(n) law (results/deep/s_law.json) and the fit in ln M."""
     lo, hi = law["n_range"]
     lines = [f"### The S(n) law over n = {lo}..{hi} (results/deep/s_law.json)", ""]
-    lines += [f"At the grid's M, errors: {law.get('errors_from')}. {law['verdict']}."]
+    verdict = law["verdict"][:1].upper() + law["verdict"][1:]
+    lines += [f"At the grid's M, errors: {law.get('errors_from')}. {verdict}."]
     if law.get("model") is None and law.get("candidates"):
         lines += [
             "",
