@@ -8,7 +8,8 @@ one ray {lambda v : lambda > 0}: with zero biases W(lambda v) = lambda W v, so s
 never split again and the network adds nothing to S(n) after that layer (docs/science.md).
 The float64 one-ray pass matters only for the *late* networks (a split in the last half of the
 run, `late_mask`): the tail model counts only their splits. `checks="late"` runs it for them
-alone (the others get one_ray False: not checked), about 7x cheaper at n = 25..34.
+alone (the others get one_ray False: not checked), 3-7 times cheaper per network at n = 16..34
+(bench/deep_checks.py).
 """
 
 from __future__ import annotations
