@@ -134,6 +134,7 @@ rule deep_claims:
 rule plot_deep:
     input:
         split="results/deep/split.parquet",
+        law="results/deep/s_law.json",
         path="results/deep/path.parquet",
         measured="results/aggregate/path.parquet",
     output:
