@@ -18,12 +18,18 @@ by hand from the same loops: per 16 points and output row, the n multiply-adds o
 and e other vector operations (combining the two chains, the ReLU's compare and select, the
 shifted sums' subtract, add and FMA, the masked count, the survival mask); where every vector
 operation shares the FMA ports (sapphirerapids with 512-bit vectors: ports 0 and 5 only) the
-loop reaches at most n / (n + e) of them: shared_ports_limit. llvm-mca 19's sapphirerapids model
-issues 512-bit FMAs on port 0 alone (reciprocal throughput 1), so its `limit` for that CPU
-counts 2 FMAs a cycle against a model that allows 1: read it as half the model's own figure. The
-efficiency bench/kernel.py measures (kernel / sgemm) can reach at most limit * peak / sgemm.
+loop reaches at most n / (n + e) of them: shared_ports_limit.
+
+The scheduling model is calibrated first: llvm-mca runs 12 independent register-to-register
+16-lane FMAs (no dependency chain, no memory operand) and their cycles give the model's own FMA
+rate, `model_fma_per_cycle`. llvm-mca 19's sapphirerapids (and icelake-server) model issues every
+512-bit FMA on port 0 alone, whichever operand form: 1 a cycle, where the hardware has 2 (ports 0
+and 5). So for that CPU `limit` (against the hardware's ports) cannot exceed 0.5 and says nothing
+about the second port; `model_limit` (against the model's own rate) is what the model predicts for
+the loop. The efficiency bench/kernel.py measures (kernel / sgemm) can reach at most
+limit * peak / sgemm.
 Each line names the loop's busiest resources (llvm-mca's pressure per iteration, cycles).
-Lines: mca cpu=C n=N cycles=X fma_bound=Y limit=L busiest=...
+Lines: mca cpu=C n=N cycles=X fma_bound=Y limit=L model_fma_per_cycle=F model_limit=G busiest=...
 """
 
 from __future__ import annotations
@@ -90,6 +96,15 @@ def simulate(mca: str, cpu: str, body: list[str]) -> tuple[float, list[tuple[str
     return cycles, sorted(pressure, key=lambda p: -p[1])
 
 
+def model_fma_rate(mca: str, cpu: str) -> float:
+    """16-lane FMAs a cycle in llvm-mca's model of cpu: 12 independent register FMAs."""
+    width = "zmm" if compiler.has_avx512(cpu, "") else "ymm"
+    body = [f"\tvfmadd231ps\t%{width}0, %{width}1, %{width}{r}" for r in range(2, 14)]
+    cycles, _ = simulate(mca, cpu, body)
+    lanes = 16 if width == "zmm" else 8
+    return 12 * lanes / 16 / cycles
+
+
 def analyse(mca: str, n: int, cpu: str, kind: str = "fused") -> str:
     """One line: llvm-mca's cycles per 16 points, the FMA bound and the limit, for width n."""
     bodies = loops(build.pass_assembly(n, kind, "float32", cpu))
@@ -105,11 +120,14 @@ def analyse(mca: str, n: int, cpu: str, kind: str = "fused") -> str:
         for name, value in pressure:
             busiest[name] = busiest.get(name, 0.0) + value
     top = sorted(busiest.items(), key=lambda p: -p[1])[:4]
+    model_rate = model_fma_rate(mca, cpu)
     ops = sum(vector_ops(t) for b in bodies for t in b)
     macs = sum(rows) * n  # 16-lane multiply-adds of the product per 16 points
     return (
         f"mca cpu={cpu} n={n} blocks={'/'.join(map(str, rows))} cycles={cycles:.1f} "
         f"fma_bound={fma_bound:.1f} limit={fma_bound / cycles:.2f} "
+        f"model_fma_per_cycle={model_rate:.2f} "
+        f"model_limit={fma_bound * per_cycle / model_rate / cycles:.2f} "
         f"vector_ops={ops} per_row={ops / n:.1f}=n+{(ops - macs) / n:.1f} "
         f"shared_ports_limit={macs / ops:.2f} "
         f"busiest={','.join(f'{k}:{v:.1f}' for k, v in top)}"

@@ -10,8 +10,8 @@ from stats_helpers import SIGMAS
 
 from reludeath.bounds import lower_bound
 from reludeath.deep.claims import deep_born_dead, half_life, p_to_l
-from reludeath.deep.identity import Identity
-from reludeath.deep.networks import on_one_ray, simulate_splits, split_record
+from reludeath.deep.identity import Identity, identity
+from reludeath.deep.networks import late_mask, on_one_ray, simulate_splits, split_record
 from reludeath.deep.path import log10_lower_bound, path_table, path_widths
 from reludeath.deep.plan import Run, bundles, deep_runs
 from reludeath.deep.settle import (
@@ -173,6 +173,25 @@ def test_p_to_l_verdict():
     assert p_to_l(split, pd.DataFrame(rows)).verdict == "fails"
 
 
+def test_p_to_l_quotes_the_s_law_not_a_fit_of_its_own():
+    """rr.p_to_l's text carries s_law.json's result: the published law with its p, or that
+    none passes; never the power law's weighted-RSS comparison."""
+    split = _split_table([1.1] * 8).assign(data_points=1024)
+    path = pd.DataFrame(
+        [{"p": 0.5, "k": k, "n": 8, "p_over_l": 1.1, "p_over_l_low": 1.05, "p_over_l_high": 1.2}
+         for k in (256, 10**9)]
+    )  # fmt: skip
+    fit = {"formula": "S = a n + b", "chi2": 30.0, "dof": 30, "p_value": 0.47}
+    law = {"n_range": [3, 34], "model": None, "candidates": {"linear": {**fit, "p_value": 0.01}}}
+    text = p_to_l(split, path, law).measured
+    assert "no candidate passes its test" in text and "p = 0.01" in text
+    assert "n^" not in text and "RSS" not in text
+    params = {"a": 4.0, "b": -11.0}
+    law = {**law, "model": "linear", **fit, "params": params, "errors": {"a": 0.1, "b": 1.0}}
+    text = p_to_l(split, path, law).measured
+    assert "S = a n + b with a = 4 +- 0.1, b = -11 +- 1" in text and "p = 0.47" in text
+
+
 DEEP = {
     "widths": [16, 17, 18, 19, 20, 21, 22, 23, 24, 29, 30, 31, 32, 34],
     "depth_per_width": 24,
@@ -314,3 +333,18 @@ def test_memory_request_bounds_what_a_run_holds():
     assert run.memory_mb * 2**20 >= held + 2**30
     assert run.memory_mb < 4000
     assert Run(8, 16384, 192, 64).memory_mb < 4000
+
+
+def test_late_checks_give_the_same_tail():
+    """checks="late" runs the one-ray pass on the late networks only: the same flags there,
+    False (not checked) elsewhere, and the same split history and tail bound."""
+    every = simulate_splits(6, 64, 24, 60, seed=3)
+    late_only = simulate_splits(6, 64, 24, 60, seed=3, checks="late")
+    late = late_mask(every.split)
+    assert 0 < late.sum() < 60
+    assert (every.split == late_only.split).all() and (every.alive == late_only.alive).all()
+    assert (late_only.one_ray[late] == every.one_ray[late]).all()
+    assert not late_only.one_ray[~late].any()
+    assert identity(every, 200, 1).tail_bound == identity(late_only, 200, 1).tail_bound
+    with pytest.raises(ValueError, match="checks"):
+        simulate_splits(2, 4, 4, 2, seed=3, checks="some")

@@ -153,6 +153,52 @@ def test_compiled_code_is_cached_on_disk(monkeypatch, tmp_path):
         build.layer_pass.cache_clear()
 
 
+def test_cached_code_is_loaded_without_its_ir(monkeypatch, tmp_path):
+    """A cache hit loads the object as it is: the IR is not parsed (linked) again."""
+    monkeypatch.setenv("RELUDEATH_KERNEL_CACHE", str(tmp_path))
+    build.layer_pass.cache_clear()
+    try:
+        build.layer_pass(3, "fused", "float64")
+        build.layer_pass.cache_clear()
+
+        def no_parsing(_parts):
+            raise AssertionError("a cached module was parsed again")
+
+        monkeypatch.setattr(compiler, "linked", no_parsing)
+        build.layer_pass(3, "fused", "float64")
+        h = np.arange(6.0).reshape(3, 2)
+        out, *_ = call_pass("fused", np.eye(3), np.zeros(3), h)
+        np.testing.assert_array_equal(out, h)
+    finally:
+        build.layer_pass.cache_clear()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "flipped"])
+def test_damaged_cache_file_is_compiled_again(monkeypatch, tmp_path, damage):
+    """A damaged cached object (LLVM aborts or crashes on one) is never loaded: it is compiled
+    again and the file rewritten whole, with its digest."""
+    monkeypatch.setenv("RELUDEATH_KERNEL_CACHE", str(tmp_path))
+    build.layer_pass.cache_clear()
+    try:
+        build.layer_pass(3, "fused", "float64")
+        (path,) = tmp_path.glob("layer_n3_fused_float64_*.o")
+        good = path.read_bytes()
+        bad = {
+            "truncated": good[: len(good) // 2],
+            "garbage": os.urandom(len(good)),
+            "flipped": good[:100] + bytes([good[100] ^ 1]) + good[101:],
+        }[damage]
+        path.write_bytes(bad)
+        build.layer_pass.cache_clear()
+        build.layer_pass(3, "fused", "float64")
+        h = np.arange(6.0).reshape(3, 2)
+        out, *_ = call_pass("fused", np.eye(3), np.zeros(3), h)
+        np.testing.assert_array_equal(out, h)
+        assert path.read_bytes() == good
+    finally:
+        build.layer_pass.cache_clear()
+
+
 def test_concurrent_writers_leave_one_complete_file(tmp_path):
     path = tmp_path / "cache" / "layer.o"
     data = os.urandom(100_000)

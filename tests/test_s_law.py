@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 from scipy.linalg import block_diag
+from stats_helpers import SIGMAS
 
 from reludeath.deep.identity import identity
 from reludeath.deep.m_limit import s_of_m
 from reludeath.deep.networks import simulate_splits
-from reludeath.deep.s_law import CANDIDATES, N_RANGE, law_json, m_law, s_law
+from reludeath.deep.s_law import CANDIDATES, N_RANGE, law_band, law_json, m_law, s_law
 from reludeath.stats import Z95
 
 
@@ -76,3 +77,29 @@ def test_m_law_is_gls_with_the_block_covariance():
     assert fit["chi2"] == pytest.approx(chi2, rel=1e-8) and fit["dof"] == len(ys) - 3
     assert list(fit["params"].values()) == pytest.approx(theta, rel=1e-8)
     assert law_json(_split(np.arange(3.0, 35), np.ones(32), np.arange(3, 35)), sweep)["m_sweep"]
+
+
+def test_pearson_weights_from_the_pooled_relative_error():
+    """With S_rel_se in the table, se(n) = |f(n)| S_rel_se at the fit (iterated): chi2 and p
+    recomputed from the data and the fitted parameters; a linear truth with a 10% relative
+    error passes, and the band contains the truth at every width within 5 sigma."""
+    widths = np.arange(3, 35)
+    rng = np.random.default_rng(11)
+    rel = np.full(len(widths), 0.1)
+    truth = 4 * widths - 10
+    s = truth * (1 + rel * rng.standard_normal(len(widths)))
+    table = _split(s, s * rel, widths).assign(S_rel_se=rel, source="deep")
+    law = s_law(table)
+    assert law["data"]["rel_se"] == pytest.approx(rel.tolist())
+    for fit in law["candidates"].values():
+        model = CANDIDATES[next(k for k, v in law["candidates"].items() if v is fit)][0]
+        f = model(widths.astype(float), *fit["params"].values())
+        assert fit["se"] == pytest.approx(np.abs(f) * rel, rel=1e-6)
+        chi2 = (((s - f) / (np.abs(f) * rel)) ** 2).sum()
+        assert fit["chi2"] == pytest.approx(chi2, rel=1e-6)
+        assert fit["p_value"] == pytest.approx(stats.chi2.sf(chi2, len(widths) - 2), rel=1e-6)
+    assert law["model"] == "linear"
+    f, low, high = law_band(law, widths)
+    assert (low < f).all() and (f < high).all()
+    half = (high - low) / 2
+    assert (np.abs(f - truth) <= SIGMAS / Z95 * half).all()

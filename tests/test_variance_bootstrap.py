@@ -62,3 +62,25 @@ def test_the_report_quotes_the_bootstrap_interval():
     assert decay["exponential"]["rate_ci95"] == intervals["exponential"]
     assert "rate_ci95_ols" in decay["exponential"]
     assert "bootstrap CI over networks" in report["verdict"]["v_decays_exponentially"]
+
+
+def test_pooled_slopes_equal_least_squares_with_one_intercept_per_width():
+    """The replicates' slopes, computed in closed form for all replicates at once, are least
+    squares on [x, one dummy per width] over each replicate's kept cells."""
+    from reludeath.grid.variance import _within_slopes
+
+    rng = np.random.default_rng(7)
+    x = {3: np.arange(1.0, 13.0), 5: np.arange(2.0, 30.0, 3.0), 8: np.arange(1.0, 6.0)}
+    y = {n: 0.3 * n - 0.07 * c + rng.standard_normal((6, c.size)) for n, c in x.items()}
+    keep = {n: rng.random((6, c.size)) < 0.7 for n, c in x.items()}
+    keep[8][2] = False  # a width with no cell kept in one replicate
+    slopes = _within_slopes(x, y, keep)
+    for r in range(6):
+        kept = {n: keep[n][r] for n in x}
+        n_col = np.concatenate([np.full(kept[n].sum(), n) for n in x])
+        x_col = np.concatenate([x[n][kept[n]] for n in x])
+        y_col = np.concatenate([y[n][r][kept[n]] for n in x])
+        present = np.unique(n_col)
+        design = np.column_stack([x_col, n_col[:, None] == present[None, :]]).astype(float)
+        expected = np.linalg.lstsq(design, y_col, rcond=None)[0][0]
+        np.testing.assert_allclose(slopes[r], expected, rtol=1e-10)

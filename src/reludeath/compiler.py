@@ -5,8 +5,10 @@
 and the sampler (``sampling.pcg``, ``sampling.normals``) build on it.
 
 Compiled modules are cached on disk (``$RELUDEATH_KERNEL_CACHE``, else ``~/.cache/reludeath``)
-as object files keyed by a hash of the IR, the CPU and llvmlite's version, written under a
-temporary name and linked into place, so concurrent jobs are safe.
+as object files keyed by a hash of the IR, the CPU and llvmlite's version, each with its own
+SHA-256 appended (a damaged file is compiled again, never loaded), written under a temporary name
+and linked into place, so concurrent jobs are safe. A cached object is loaded as it is, without
+parsing its IR.
 
 llvmlite is imported on the first compile (``_llvm``), not with this module: planning a
 workflow imports the sampler's modules for the schemes' metadata and compiles nothing.
@@ -156,34 +158,49 @@ def emit_assembly(parts: Iterable[str], cpu: str) -> str:
     return tm.emit_assembly(module)
 
 
+def _read_cached(path: Path) -> bytes | None:
+    """The object code cached at `path` (stored with its SHA-256 appended), or None if absent or
+    damaged; a damaged file is removed, to be compiled and written again (LLVM aborts on one)."""
+    try:
+        stored = path.read_bytes()
+    except OSError:
+        return None
+    data, digest = stored[:-32], stored[-32:]
+    if len(stored) > 32 and hashlib.sha256(data).digest() == digest:
+        return data
+    with suppress(OSError):
+        path.unlink()
+    return None
+
+
 def load(parts: Iterable[str], tag: str) -> Any:
     """An execution engine for the IR texts `parts`, its machine code from the disk cache when
-    there (named `tag` and a hash of what the code depends on), else compiled now and cached."""
+    there (named `tag` and a hash of what the code depends on), else compiled now and cached.
+    A cached object is loaded as it is: its IR is neither parsed nor linked again."""
     import llvmlite
 
     llvm = _llvm()
-    module = linked(parts)
+    texts = [str(part) for part in parts]
     cpu, features = target_cpu()
     tm = _target_machine(cpu, features)
     key = hashlib.sha256(
-        "\n".join([str(module), tm.triple, cpu, features, llvmlite.__version__, _SOURCES]).encode()
+        "\n".join([*texts, tm.triple, cpu, features, llvmlite.__version__, _SOURCES]).encode()
     ).hexdigest()[:20]
     path = cache_dir() / f"{tag}_{key}.o"
-    engine = llvm.create_mcjit_compiler(module, tm)
-
-    def save(_module: object, data: bytes) -> None:
-        with suppress(OSError):  # cache not writable: compiled again next time
-            _write_once(path, data)
-
-    def read(_module: object) -> bytes | None:
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
-
-    engine.set_object_cache(save, read)
-    if not path.exists():
+    cached = _read_cached(path)
+    if cached is not None:
+        engine = llvm.create_mcjit_compiler(llvm.parse_assembly(""), tm)
+        engine.add_object_file(llvm.ObjectFileRef.from_data(cached))
+    else:
+        module = linked(texts)
         _optimize(module, tm)
+        engine = llvm.create_mcjit_compiler(module, tm)
+
+        def save(_module: object, data: bytes) -> None:
+            with suppress(OSError):  # cache not writable: compiled again next time
+                _write_once(path, data + hashlib.sha256(data).digest())
+
+        engine.set_object_cache(save)
     engine.finalize_object()
     _ENGINES.append(engine)
     return engine

@@ -13,13 +13,14 @@ from scipy import stats
 from stats_helpers import SIGMAS
 from workflow_helpers import FAMILIES, TINY
 
+from reludeath.deep.estimate import S_TABLE_COLUMNS
 from reludeath.deep.identity import SPLIT_COLUMNS
 from reludeath.deep.m_limit import LIMIT_COLUMNS
 from reludeath.deep.path import PATH_COLUMNS
 from reludeath.deep.population import POPULATION_COLUMNS
 from reludeath.deep.s_law import CANDIDATES
 from reludeath.deep.tables import M_STEP_COLUMNS, NETWORK_COLUMNS
-from reludeath.stats import Z95, wilson_interval
+from reludeath.stats import wilson_interval
 
 
 @pytest.fixture
@@ -31,8 +32,10 @@ def deep_run(families_run):
 def test_tables_and_claims(deep_run):
     results = deep_run / "results"
     split = pd.read_parquet(results / "deep" / "split.parquet")
-    assert list(split.columns) == list(SPLIT_COLUMNS)
+    assert list(split.columns) == list(S_TABLE_COLUMNS)
     assert split["n"].tolist() == list(range(1, 10))
+    assert split["source"].tolist() == ["grid"] * 5 + ["deep"] * 4
+    assert (split["S_low"] <= split["S"]).all() and (split["S"] <= split["S_high"]).all()
     path = pd.read_parquet(results / "deep" / "path.parquet")
     assert list(path.columns) == list(PATH_COLUMNS)
     assert len(path) == len(TINY["path"]["p"]) * 2
@@ -99,16 +102,17 @@ def test_deep_path_matches_the_measured_path(deep_run):
 
 def test_s_law_recomputed_from_the_table(deep_run):
     """s_law.json: every candidate's chi2 and p (and the published one's, if any) recomputed
-    from split.parquet over n = 3..34 with se = (S_high - S_low) / (2 z)."""
+    from split.parquet over n = 3..34 with se = |f(n)| S_rel_se (Pearson, at the fit)."""
     results = deep_run / "results" / "deep"
     law = json.loads((results / "s_law.json").read_text())
     split = pd.read_parquet(results / "split.parquet")
     use = split[(split["n"] >= 3) & (split["n"] <= 34)].sort_values("n")
     n, s = use["n"].to_numpy(float), use["S"].to_numpy()
-    se = ((use["S_high"] - use["S_low"]) / (2 * Z95)).to_numpy()
+    rel = use["S_rel_se"].to_numpy()
     assert law["n_range"] == [3, 34] and law["data"]["n"] == use["n"].tolist()
     for name, fit in law["candidates"].items():
-        chi2 = (((s - CANDIDATES[name][0](n, *fit["params"].values())) / se) ** 2).sum()
+        f = CANDIDATES[name][0](n, *fit["params"].values())
+        chi2 = (((s - f) / (abs(f) * rel)) ** 2).sum()
         assert fit["chi2"] == pytest.approx(chi2, rel=1e-9)
         assert fit["p_value"] == pytest.approx(stats.chi2.sf(chi2, len(n) - 2), rel=1e-9)
     if law["model"] is not None:

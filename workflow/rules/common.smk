@@ -15,6 +15,7 @@ from reludeath.plan import (
     replicates,
 )
 from reludeath.report_layout import report_entry
+from reludeath.sampling.normals import DRAWS as SAMPLER
 from reludeath.simulate import SHARD_FORMAT
 from reludeath.workflow_plan import REPORT_LAYOUT, checked_config, plan_workflow
 

@@ -32,6 +32,8 @@ rule deep_simulate:
     params:
         runs=lambda wildcards: DEEP_BUNDLES[wildcards.bundle],
         seed=config["seed"],
+        # how the sampler draws: another sampler reruns this rule (normals.DRAWS)
+        sampler=SAMPLER,
     script:
         "../scripts/deep_simulate.py"
 
@@ -83,6 +85,8 @@ rule deep_population:
         grid_widths=WIDTHS,
         replicates=DEEP["replicates"],
         seed=config["seed"],
+        # how the sampler draws: another sampler reruns this rule (normals.DRAWS)
+        sampler=SAMPLER,
     script:
         "../scripts/deep_population.py"
 
@@ -130,6 +134,7 @@ rule deep_claims:
 rule plot_deep:
     input:
         split="results/deep/split.parquet",
+        law="results/deep/s_law.json",
         path="results/deep/path.parquet",
         measured="results/aggregate/path.parquet",
     output:

@@ -20,6 +20,8 @@ rule errata:
         networks=min(ERRATA_NETWORKS, config["networks"]),
         data_points=config["data_points"],
         seed=config["seed"],
+        # how the sampler draws: another sampler reruns this rule (normals.DRAWS)
+        sampler=SAMPLER,
         iid_bias=SCHEME_CONFIG.get("iid_bias", ({"bias_std": 1.0}, None))[0],
     script:
         "../scripts/errata.py"

@@ -20,6 +20,8 @@ rule rai_scale_control:
         networks=config["networks"],
         data_points=config["data_points"],
         seed=config["seed"],
+        # how the sampler draws: another sampler reruns this rule (normals.DRAWS)
+        sampler=SAMPLER,
         tolerances=config["near_constant"]["tolerances"],
         iid_bias=SCHEME_CONFIG.get("iid_bias", ({"bias_std": 1.0}, None))[0],
     script:

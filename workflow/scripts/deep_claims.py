@@ -21,7 +21,8 @@ log_to(snakemake.log[0])
 inputs = snakemake.input
 split, path = pd.read_parquet(inputs.split), pd.read_parquet(inputs.path)
 limits = pd.read_parquet(inputs.limits)
-claims = claims_table(deep_claims(split, path, limits))
+law = json.loads(Path(inputs.law).read_text())
+claims = claims_table(deep_claims(split, path, limits, law))
 write_table(claims, snakemake.output.claims, {"version": __version__, "family": "deep"})
 text = deep_markdown(
     split,
@@ -32,7 +33,7 @@ text = deep_markdown(
     claims,
     pd.read_parquet(inputs.population),
     limits,
-    json.loads(Path(inputs.law).read_text()),
+    law,
 )
 with atomic_path(snakemake.output.summary) as tmp:
     Path(tmp).write_text(text)

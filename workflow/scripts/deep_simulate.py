@@ -9,9 +9,9 @@ import logging
 from pathlib import Path
 
 from reludeath import __version__
-from reludeath.deep.networks import simulate_splits
+from reludeath.deep.networks import late_mask, simulate_splits
 from reludeath.deep.store import write_record
-from reludeath.io import log_to
+from reludeath.io import cpu_record, log_to
 
 log_to(snakemake.log[0])
 seed = snakemake.params.seed
@@ -19,14 +19,21 @@ directory = Path(snakemake.output[0])
 directory.mkdir(parents=True, exist_ok=True)
 for run in snakemake.params.runs:
     record = simulate_splits(
-        run.n, run.data_points, run.depth, run.networks, seed, threads=snakemake.threads
+        run.n,
+        run.data_points,
+        run.depth,
+        run.networks,
+        seed,
+        threads=snakemake.threads,
+        checks="late",
     )
     write_record(record, directory / f"{run.name}.parquet", {"version": __version__, "seed": seed})
     logging.info(
-        "%s: %d splits, last at layer %d, %d of %d networks on one ray",
+        "%s: %d splits, last at layer %d, %d of %d late networks on one ray",
         run.name,
         int(record.split.sum()),
         int(record.last_split.max()),
         int(record.one_ray.sum()),
-        record.networks,
+        int(late_mask(record.split).sum()),
     )
+logging.info(cpu_record())

@@ -12,13 +12,14 @@ from pathlib import Path
 import numpy as np
 
 from reludeath import __version__
+from reludeath.deep.estimate import monotone_violations, s_table
 from reludeath.deep.identity import identity
 from reludeath.deep.path import path_table
-from reludeath.deep.settle import draw_grid_network, settled_identity
+from reludeath.deep.settle import draw_grid_network
 from reludeath.deep.store import read_record
-from reludeath.deep.tables import followed_rows, m_steps, network_table, split_table
+from reludeath.deep.tables import m_steps, network_table, settled_width, split_table
 from reludeath.grid.split import network_split_arrays
-from reludeath.io import log_to, read_shard, write_table
+from reludeath.io import cpu_record, log_to, read_shard, write_table
 from reludeath.simulate import ShardSpec
 
 log_to(snakemake.log[0])
@@ -42,26 +43,29 @@ for path in inputs.grid:
     grid_points[spec["width"]] = spec["data_points"]
 
 
-def settled(at_risk, split, alive_last, draw, n, data_points, study, known=None):
-    """settled_identity, its follows logged and kept for networks.parquet."""
-    ident, follows = settled_identity(at_risk, split, alive_last, draw, n, replicates, seed, known)
-    if follows:
-        followed.append(followed_rows(n, data_points, split, follows, study))
-        logging.info(
-            "n = %d: %d late networks followed, %d on one ray, up to layer %d; tail bound %g",
-            n,
-            len(follows),
-            sum(f.one_ray for f in follows.values()),
-            ident.depth,
-            ident.tail_bound,
-        )
+def settled(at_risk, split, alive_last, draw, n, data_points, study, source, known=None):
+    """settled_width, logged; its follows kept for networks.parquet, its row for split.parquet."""
+    width = settled_width(
+        at_risk, split, alive_last, draw, n, data_points, study, replicates, seed, known
+    )
+    ident = width.identity
+    followed.append(width.followed)
+    logging.info(
+        "n = %d: %d late networks followed, %d on one ray, up to layer %d; tail bound %g",
+        n,
+        len(width.followed),
+        int(width.followed["one_ray"].sum()),
+        ident.depth,
+        ident.tail_bound,
+    )
+    widths[n] = (width.influence, data_points, width.depth, source, ident.tail_bound)
     return ident
 
 
-identities, followed = {}, []
+identities, followed, widths = {}, [], {}
 for n, parts in sorted(arrays.items()):
     at_risk, split, alive_last = (np.concatenate(part) for part in zip(*parts, strict=True))
-    ident = settled(
+    identities[n] = settled(
         at_risk,
         split,
         alive_last,
@@ -69,12 +73,12 @@ for n, parts in sorted(arrays.items()):
         n,
         grid_points[n],
         "grid_late",
+        "grid",
     )
-    identities[n] = (ident, grid_points[n])
 wide = [read_record(p) for d in inputs.wide for p in sorted(Path(d).glob("*.parquet"))]
 for r in wide:
     spec = ShardSpec("iid", r.n, r.depth, r.networks, r.data_points, seed).as_metadata()
-    ident = settled(
+    identities[r.n] = settled(
         r.at_risk,
         r.split,
         r.alive[:, -1],
@@ -82,13 +86,15 @@ for r in wide:
         r.n,
         r.data_points,
         "path_late",
+        "deep",
         r.one_ray,
     )
-    identities[r.n] = (ident, r.data_points)
 sweep = [read_record(p) for d in inputs.sweep for p in sorted(Path(d).glob("*.parquet"))]
 meta = {"version": __version__, "replicates": replicates, "seed": seed}
-write_table(split_table(identities.values()), snakemake.output.split, meta)
-path = path_table({n: ident for n, (ident, _) in identities.items()}, params.p, params.depths)
+table = s_table(widths)
+write_table(table, snakemake.output.split, meta)
+plateau = {int(r.n): (r.c_low, r.c_high) for r in table.itertuples()}
+path = path_table(identities, params.p, params.depths, plateau)
 write_table(path, snakemake.output.path, meta)
 swept = [(identity(r, replicates, seed), r.data_points) for r in sweep]
 write_table(split_table(swept), snakemake.output.data_points, meta)
@@ -98,3 +104,5 @@ for ident, m in swept:
 write_table(m_steps(by_width), snakemake.output.m_steps, meta)
 write_table(network_table(wide, sweep, followed), snakemake.output.networks, meta)
 logging.info("widths %s; %d path rows; %d M-sweep rows", sorted(identities), len(path), len(swept))
+logging.info("S(n) not monotone within its intervals at %s", monotone_violations(table) or "none")
+logging.info(cpu_record())

@@ -21,11 +21,13 @@ __all__ = [
     "deep_claims",
     "growth_of",
     "half_life",
+    "law_words",
     "p_to_l",
     "p_to_l_population",
 ]
 
 SPLIT, PATH = "results/deep/split.parquet", "results/deep/path.parquet"
+SLAW = "results/deep/s_law.json"
 LIMITS = "results/deep/s_infinity.parquet"
 _Z95 = 1.959963984540054
 
@@ -37,12 +39,34 @@ def growth_of(split: pd.DataFrame) -> dict:
     return s_growth_report(table.assign(S_se=(table["S_high"] - table["S_low"]) / (2 * _Z95)))
 
 
-def p_to_l(split: pd.DataFrame, path: pd.DataFrame) -> Claim:
+def law_words(law: dict | None) -> str:
+    """The S(n) law of s_law.json in words: the published model with its parameters, errors
+    and p, or that none passes (with every candidate's chi2 and p)."""
+    if law is None:
+        return "no S(n) law was fitted"
+    lo, hi = law["n_range"]
+    tried = "; ".join(
+        f"{v['formula']}: chi2 = {v['chi2']:.3g} on {v['dof']} dof, p = {v['p_value']:.2g}"
+        for v in law.get("candidates", {}).values()
+    )
+    if law.get("model") is None:
+        return (
+            f"S(n) law over n = {lo}..{hi}: no candidate passes its test, none published ({tried})"
+        )
+    params = ", ".join(f"{k} = {v:.4g} +- {law['errors'][k]:.2g}" for k, v in law["params"].items())
+    return (
+        f"S(n) law over n = {lo}..{hi}: {law['formula']} with {params}, chi2 = "
+        f"{law['chi2']:.3g} on {law['dof']} dof, p = {law['p_value']:.2g} ({SLAW})"
+    )
+
+
+def p_to_l(split: pd.DataFrame, path: pd.DataFrame, law: dict | None = None) -> Claim:
     """Holds when S(n) = o(2^n) over every width and, for every p, P/l - 1 at the deepest k
-    lies below P/l - 1 at the shallowest k (upper end against lower end)."""
+    lies below P/l - 1 at the shallowest k (upper end against lower end). The measured text
+    quotes the S(n) law of s_law.json (law_words), not a fit of its own."""
     claim = "P(n(k),k) / l(n(k),k) -> 1 along the path n = ceil(n(k,p))"
     source = "Rister & Rubin (long version) §5-6; short §8 ('P -> l with increasing n and k')"
-    evidence = f"{SPLIT}; {PATH}"
+    evidence = f"{SPLIT}; {PATH}" + (f"; {SLAW}" if law is not None else "")
     growth = growth_of(split)
     if not growth.get("available") or path.empty:
         return Claim("rr.p_to_l", source, claim, "too few widths", judge(None), evidence)
@@ -79,7 +103,7 @@ def p_to_l(split: pd.DataFrame, path: pd.DataFrame) -> Claim:
         f"{len(falls)} p. S(n) = o(2^n) over n = {int(split['n'].min())}.."
         f"{int(split['n'].max())}"
         + (f" (without n = {dropped}, tail unbounded)" if dropped else "")
-        + f": {growth['verdict']}"
+        + f": {growth['rate_verdict']} {law_words(law)}"
     )
     return Claim("rr.p_to_l", source, claim, measured, judge(holds), evidence)
 
@@ -180,9 +204,12 @@ def p_to_l_population(limits: pd.DataFrame, split: pd.DataFrame) -> Claim:
 
 
 def deep_claims(
-    split: pd.DataFrame, path: pd.DataFrame, limits: pd.DataFrame | None = None
+    split: pd.DataFrame,
+    path: pd.DataFrame,
+    limits: pd.DataFrame | None = None,
+    law: dict | None = None,
 ) -> list[Claim]:
     """The deep family's claims, in ledger order (CLAIM_IDS); rr.p_to_l_population only
-    with the S_inf table."""
-    claims = [p_to_l(split, path), deep_born_dead(split)]
+    with the S_inf table; rr.p_to_l quotes the S(n) law of s_law.json when given."""
+    claims = [p_to_l(split, path, law), deep_born_dead(split)]
     return claims if limits is None else [*claims, p_to_l_population(limits, split)]

@@ -14,6 +14,7 @@ import numpy as np
 from reludeath.deep.tail import block_tail, tail_bound
 from reludeath.grid.split import bootstrap_split
 from reludeath.sampling.seeds import generator
+from reludeath.stats import bootstrap_counts
 
 __all__ = ["SPLIT_COLUMNS", "Identity", "identity"]
 
@@ -52,7 +53,7 @@ class Identity:
         self.summary = bootstrap_split(at_risk, split, n, replicates, seed)
         rng = generator(seed, "deep-identity", n)
         T = self.networks
-        weights = rng.multinomial(T, np.full(T, 1.0 / T), size=replicates).astype(float)
+        weights = bootstrap_counts(rng, T, replicates)
         self.risk, self.cut = risk.sum(axis=0), cut.sum(axis=0)
         self.risk_boot, self.cut_boot = weights @ risk, weights @ cut
         open_cut = cut if settled is None else cut * ~np.asarray(settled, bool)[:, None]

@@ -6,6 +6,10 @@ network index give the same network: `reludeath.simulate`), fresh data per netwo
 Per network we also record the last layer that split and whether the living points ended on
 one ray {lambda v : lambda > 0}: with zero biases W(lambda v) = lambda W v, so such points are
 never split again and the network adds nothing to S(n) after that layer (docs/science.md).
+The float64 one-ray pass matters only for the *late* networks (a split in the last half of the
+run, `late_mask`): the tail model counts only their splits. `checks="late"` runs it for them
+alone (the others get one_ray False: not checked), 3-7 times cheaper per network at n = 16..34
+(bench/deep_checks.py).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from reludeath import kernel
 from reludeath.schemes import get_scheme
 from reludeath.simulate import ShardSpec, draw_network, positive_int
 
-__all__ = ["SplitRecord", "on_one_ray", "simulate_splits", "split_record"]
+__all__ = ["SplitRecord", "late_mask", "on_one_ray", "simulate_splits", "split_record"]
 
 # Points count as parallel when 1 - cos(angle) <= RAY_TOLERANCE (float64 images).
 RAY_TOLERANCE = 1e-9
@@ -31,7 +35,8 @@ class SplitRecord:
     at_risk[t, j-1]: network t is alive after layer j-1; split[t, j-1]: it is, and layer j
     splits its living points; alive[t, j-1]: it is alive after layer j; last_split[t]: the
     last such j (0 if none); one_ray[t]: its living points are on one ray after layer K (or
-    it is dead)."""
+    it is dead); with checks="late", False for a network with no split in the last half (not
+    checked)."""
 
     n: int
     data_points: int
@@ -84,12 +89,25 @@ def _ends_on_one_ray(x: np.ndarray, weights: np.ndarray, every: int = 16) -> boo
     return on_one_ray(h)
 
 
-def split_record(x: np.ndarray, weights: np.ndarray, threads: int = 1) -> SplitRecord:
-    """The split history of zero-bias networks with data x (T, n, M), weights (T, K, n, n)."""
+def late_mask(split: np.ndarray) -> np.ndarray:
+    """(T,) True for the networks with a split in the last 2 L layers of split (T, K),
+    L = K // 4: the tail bound's two blocks (reludeath.deep.tail)."""
+    K = split.shape[1]
+    if K // 4 == 0:
+        return np.zeros(len(split), bool)
+    return np.asarray(split[:, K - 2 * (K // 4) :].any(axis=1))
+
+
+def split_record(
+    x: np.ndarray, weights: np.ndarray, threads: int = 1, checks: str = "all"
+) -> SplitRecord:
+    """The split history of zero-bias networks with data x (T, n, M), weights (T, K, n, n);
+    the one-ray pass on every network (checks="all") or on the late ones only ("late")."""
+    if checks not in ("all", "late"):
+        raise ValueError(f"checks must be 'all' or 'late', got {checks!r}")
     networks, n, data_points = x.shape
     depth = weights.shape[1]
     settings = get_scheme("iid").kernel_settings(x.dtype)
-    one_ray = np.array([_ends_on_one_ray(x[t], weights[t]) for t in range(networks)])
     out = kernel.allocate_outputs(networks, depth)
     biases = np.empty((networks, 0, n), x.dtype)
     kernel.run_networks(x, weights, biases, settings, out, threads=threads)
@@ -99,6 +117,10 @@ def split_record(x: np.ndarray, weights: np.ndarray, threads: int = 1) -> SplitR
     split = np.asarray(out["split"]).astype(bool) & at_risk
     layers = np.arange(1, depth + 1)
     last_split = np.where(split, layers, 0).max(axis=1)
+    check = late_mask(split) if checks == "late" else np.ones(networks, bool)
+    one_ray = np.array(
+        [bool(check[t]) and _ends_on_one_ray(x[t], weights[t]) for t in range(networks)], bool
+    )
     return SplitRecord(n, data_points, at_risk, split, points > 0, last_split, one_ray)
 
 
@@ -110,6 +132,7 @@ def simulate_splits(
     seed: int,
     first_network: int = 0,
     threads: int = 1,
+    checks: str = "all",
 ) -> SplitRecord:
     """Run `networks` iid networks of width n over `data_points` points for `depth` layers:
     network i is the grid's iid network i of that seed and width (fresh data per network)."""
@@ -122,4 +145,4 @@ def simulate_splits(
     biases = np.empty((networks, 0, n), dtype)
     for t in range(networks):
         draw_network(spec, scheme, first_network + t, dtype, out=(x[t], weights[t], biases[t]))
-    return split_record(x, weights, threads)
+    return split_record(x, weights, threads, checks)

@@ -24,9 +24,10 @@ PATH_COLUMNS = {
     "n": "ceil(n(k, p)), n(k, p) = -log2(1 - p^(1/k))",
     "log10_lower_bound": "log10 l(n, k) = k log1p(-2^-n) / ln 10",
     "p_over_l": "P/l = prod_{j <= k} (1 + sigma_j / (2^n - 1)) through the split identity",
-    "p_over_l_low": "95% bootstrap interval of P/l, low end",
-    "p_over_l_high": "95% bootstrap interval of P/l, high end; plus the tail bound beyond "
-    "the simulated depth",
+    "p_over_l_low": "95% interval of P/l, low end: the bootstrap's within the simulated depth, "
+    "c_low of split.parquet beyond it",
+    "p_over_l_high": "95% interval of P/l, high end: the bootstrap's within the simulated depth, "
+    "c_high of split.parquet (tail bound included) beyond it",
 }
 
 
@@ -41,9 +42,14 @@ def path_widths(p: Sequence[float], depths: Sequence[int]) -> list[int]:
 
 
 def path_table(
-    identities: Mapping[int, Identity], p: Sequence[float], depths: Sequence[int]
+    identities: Mapping[int, Identity],
+    p: Sequence[float],
+    depths: Sequence[int],
+    plateau: Mapping[int, tuple[float, float]] | None = None,
 ) -> pd.DataFrame:
-    """One row per (p, k) (PATH_COLUMNS); every width of the path must be in `identities`."""
+    """One row per (p, k) (PATH_COLUMNS); every width of the path must be in `identities`.
+    Beyond a width's simulated depth P/l = c(n): its interval is plateau[n] = (c_low, c_high)
+    where given (the S table's, reludeath.deep.estimate), else the bootstrap's."""
     missing = sorted(set(path_widths(p, depths)) - set(identities))
     if missing:
         raise ValueError(f"the path needs widths {missing}, which were not simulated")
@@ -52,6 +58,8 @@ def path_table(
         for k in depths:
             n = int(path_width(k, prob))
             value, low, high = identities[n].p_over_l(int(k))
+            if plateau is not None and n in plateau and k >= identities[n].depth:
+                low, high = plateau[n]
             rows.append(
                 {
                     "p": float(prob),

@@ -1,5 +1,5 @@
 """The family's figures: P/l along the path to k = 10^9 (deep_path), S(n) and c(n) - 1 with
-the power-law and exponential fits of S (deep_split)."""
+the published S(n) law and its band, or the data alone when no law passes (deep_split)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from reludeath.deep.claims import growth_of
+from reludeath.deep.s_law import law_band
 from reludeath.plotting import set_style
 
 __all__ = ["path_figure", "split_figure"]
@@ -41,26 +41,34 @@ def path_figure(path: pd.DataFrame, measured: pd.DataFrame) -> Figure:
     return fig
 
 
-def split_figure(split: pd.DataFrame) -> Figure:
-    """S(n) with its power-law and exponential fits, and c(n) - 1 beside S(n) / (2^n - 1)."""
+def split_figure(split: pd.DataFrame, law: dict | None = None) -> Figure:
+    """S(n) per width (marked by source: grid or deep runs) with the published law of
+    s_law.json and its 95% band over its n range, or the data alone if none passes; and
+    c(n) - 1 beside S(n) / (2^n - 1)."""
     set_style()
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    sources = split["source"] if "source" in split else pd.Series("", index=split.index)
+    for (source, rows), marker in zip(split.groupby(sources), ("o", "s"), strict=False):
+        S = rows["S"].to_numpy()
+        high = np.where(np.isfinite(rows["S_high"]), rows["S_high"], S)
+        left.errorbar(
+            rows["n"], S, yerr=[np.maximum(S - rows["S_low"], 0), np.maximum(high - S, 0)],
+            fmt=marker, ms=3,
+            label=f"S(n), {source} runs" if source else "S(n)",
+        )  # fmt: skip
+    if law and law.get("model"):
+        lo, hi = law["n_range"]
+        grid = np.linspace(lo, hi, 200)
+        f, band_low, band_high = law_band(law, grid)
+        left.plot(grid, f, color="k", lw=1, label=f"{law['formula']}, p = {law['p_value']:.2g}")
+        left.fill_between(grid, band_low, band_high, color="k", alpha=0.15)
+        title = "S(n) and the published law (95% band)"
+    else:
+        title = "S(n): no candidate law passes its test"
+    left.set(yscale="log", xlabel="width n", ylabel="S(n) = sum_j sigma_j", title=title)
+    left.legend(fontsize=8)
     n = split["n"].to_numpy(float)
     S = split["S"].to_numpy()
-    left.errorbar(n, S, yerr=[S - split["S_low"], split["S_high"] - S], fmt="o", ms=3, label="S(n)")
-    growth = growth_of(split)
-    if growth.get("available"):
-        grid = np.linspace(n.min(), n.max(), 200)
-        power, expo = growth["power_law"], growth["exponential"]
-        left.plot(grid, power["A"] * grid ** power["b"], label=f"A n^b, b = {power['b']:.2f}")
-        left.plot(
-            grid,
-            np.exp(expo["intercept"] + expo["rate"] * grid),
-            ls="--",
-            label=f"B e^(rate n), rate = {expo['rate']:.3f}",
-        )
-    left.set(yscale="log", xlabel="width n", ylabel="S(n) = sum_j sigma_j", title="S(n)")
-    left.legend(fontsize=8)
     c1 = split["c"].to_numpy() - 1
     err = [c1 - (split["c_low"] - 1), split["c_high"] - 1 - c1]
     right.errorbar(n, c1, yerr=err, fmt="o", ms=3, label="c(n) - 1")

@@ -1,11 +1,17 @@
 """The S(n) law: candidate models fitted over a range of widths fixed in advance, each with its
 own goodness-of-fit test, and a law published only when it passes (results/deep/s_law.json).
 
-Data: S(n) at the grid's M, one value per width from split.parquet, with its standard error
-(S_high - S_low) / (2 z_0.975) from the bootstrap over that width's networks. The widths'
-networks are drawn independently, so the chi-square over widths is a sum of independent terms:
+Data: S(n) at the grid's M, one value per width from split.parquet, and its relative standard
+error S_rel_se = sqrt(v_pooled(n) / T_n) (reludeath.deep.estimate: influence values over the
+width's networks, the relative variance pooled over neighbouring widths). The variance is that
+of the model's value, se(n) = |f(n)| S_rel_se(n) (Pearson, as the score intervals; a sample's
+own S is correlated with its spread), so each candidate is fitted by iterated weighted least
+squares. The widths' networks are drawn independently, so the chi-square over widths is a sum
+of independent terms:
 
     chi2 = sum_n ((S(n) - f(n)) / se(n))^2,  dof = widths - parameters,  p = P(chi2_dof >= chi2).
+
+Tables without S_rel_se (older ones) use se = (S_high - S_low) / (2 z_0.975), fixed.
 
 Candidates: a n + b, A n^b (power), a n ln n + b. The published model is the candidate with the
 largest p among those with p >= 0.05; none passing, none is published.
@@ -33,6 +39,7 @@ __all__ = [
     "N_RANGE",
     "PASS_LEVEL",
     "fit_candidate",
+    "law_band",
     "law_json",
     "m_law",
     "s_law",
@@ -50,19 +57,37 @@ CANDIDATES: dict[str, tuple[Callable, tuple[str, ...], tuple[float, ...]]] = {
 _FORMULAS = {"linear": "S = a n + b", "power": "S = A n^b", "n_log_n": "S = a n ln n + b"}
 
 
-def fit_candidate(name: str, n: np.ndarray, s: np.ndarray, se: np.ndarray) -> dict:
-    """{formula, params, errors, chi2, dof, p_value} of one candidate, weighted by 1 / se^2."""
+_ITERATIONS = 20
+
+
+def fit_candidate(
+    name: str, n: np.ndarray, s: np.ndarray, se: np.ndarray, rel: np.ndarray | None = None
+) -> dict:
+    """{formula, params, errors, covariance, chi2, dof, p_value, se} of one candidate: weighted
+    by 1 / se^2 with se fixed, or, given rel, se = |f(n)| rel iterated to convergence (se
+    starts at the data's; the chi2 and `se` are at the final parameters)."""
     model, names, start = CANDIDATES[name]
-    params, cov = optimize.curve_fit(model, n, s, p0=start, sigma=se, absolute_sigma=True)
-    chi2 = float((((s - model(n, *params)) / se) ** 2).sum())
+    sigma = np.asarray(se, float)
+    params = np.asarray(start, float)
+    for _ in range(_ITERATIONS if rel is not None else 1):
+        previous = params
+        params, cov = optimize.curve_fit(model, n, s, p0=params, sigma=sigma, absolute_sigma=True)
+        if rel is None:
+            break
+        sigma = np.maximum(np.abs(model(n, *params)), 1e-12) * rel
+        if np.allclose(params, previous, rtol=1e-10, atol=1e-12):
+            break
+    chi2 = float((((s - model(n, *params)) / sigma) ** 2).sum())
     dof = len(n) - len(names)
     return {
         "formula": _FORMULAS[name],
         "params": dict(zip(names, map(float, params), strict=True)),
         "errors": dict(zip(names, map(float, np.sqrt(np.diag(cov))), strict=True)),
+        "covariance": [[float(v) for v in row] for row in cov],
         "chi2": chi2,
         "dof": dof,
         "p_value": float(stats.chi2.sf(chi2, dof)),
+        "se": [float(v) for v in sigma],
     }
 
 
@@ -73,23 +98,33 @@ def s_law(split: pd.DataFrame) -> dict:
     use = use[np.isfinite(use["S_high"])]
     n = use["n"].to_numpy(float)
     s = use["S"].to_numpy(float)
-    se = ((use["S_high"] - use["S_low"]) / (2 * Z95)).to_numpy(float)
+    pooled = "S_rel_se" in use
+    rel = use["S_rel_se"].to_numpy(float) if pooled else None
+    se = s * rel if pooled else ((use["S_high"] - use["S_low"]) / (2 * Z95)).to_numpy(float)
+    errors = (
+        "influence values over each width's networks, relative variance pooled over "
+        "neighbouring widths; se(n) = |f(n)| S_rel_se(n) at each candidate's fit (iterated); "
+        "widths independent"
+        if pooled
+        else "se = (S_high - S_low) / (2 * 1.96); widths independent"
+    )
     out = {
         "n_range": list(N_RANGE),
-        "errors": "bootstrap over each width's networks: se = (S_high - S_low) / (2 * 1.96); "
-        "widths independent",
+        "errors_from": errors,
         "pass_level": PASS_LEVEL,
         "data": {
             "n": [int(v) for v in n],
             "S": s.tolist(),
             "se": se.tolist(),
+            "rel_se": rel.tolist() if pooled else None,
+            "source": use["source"].tolist() if "source" in use else None,
             "data_points": [int(v) for v in use["data_points"]],
             "networks": [int(v) for v in use["networks"]],
         },
     }
     if len(n) < 3 or np.any(se <= 0):
         return {**out, "model": None, "candidates": {}, "verdict": "too few widths to fit"}
-    candidates = {name: fit_candidate(name, n, s, se) for name in CANDIDATES}
+    candidates = {name: fit_candidate(name, n, s, se, rel) for name in CANDIDATES}
     passing = {k: v for k, v in candidates.items() if v["p_value"] >= PASS_LEVEL}
     model = max(passing, key=lambda k: passing[k]["p_value"]) if passing else None
     shown = ", ".join(
@@ -105,11 +140,34 @@ def s_law(split: pd.DataFrame) -> dict:
     return {
         **out,
         "model": model,
-        **{k: published.get(k) for k in ("formula", "params", "errors", "chi2", "dof")},
+        **{
+            k: published.get(k)
+            for k in ("formula", "params", "errors", "covariance", "chi2", "dof")
+        },
         "p_value": published.get("p_value"),
         "candidates": candidates,
         "verdict": f"{verdict}; {shown}",
     }
+
+
+def law_band(law: dict, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, ...]:
+    """(f(n), low, high): the published model and its pointwise 95% band from the parameters'
+    covariance (delta method, central-difference gradient); law["model"] must not be None."""
+    model = CANDIDATES[law["model"]][0]
+    theta = np.array(list(law["params"].values()), float)
+    cov = np.array(law["covariance"], float)
+    n = np.asarray(n, float)
+    grad = []
+    for i in range(len(theta)):
+        h = 1e-6 * max(abs(theta[i]), 1.0)
+        up, down = theta.copy(), theta.copy()
+        up[i] += h
+        down[i] -= h
+        grad.append((model(n, *up) - model(n, *down)) / (2 * h))
+    g = np.stack(grad, axis=-1)
+    se = np.sqrt(np.einsum("...i,ij,...j->...", g, cov, g))
+    f = model(n, *theta)
+    return f, f - z * se, f + z * se
 
 
 def m_law(sweep: dict[int, dict[int, Identity]]) -> dict:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from reludeath.deep.identity import Identity
-from reludeath.deep.networks import on_one_ray
+from reludeath.deep.networks import late_mask, on_one_ray
 from reludeath.sampling.seeds import generator
 from reludeath.simulate import ShardSpec, draw_network
 
@@ -62,8 +62,7 @@ class Followed:
 def late_networks(split: np.ndarray) -> np.ndarray:
     """Indices of the networks with a split in the tail bound's two blocks (the last 2 L
     layers, L = K // 4) of split (T, K)."""
-    K = split.shape[1]
-    return np.flatnonzero(split[:, K - 2 * (K // 4) :].any(axis=1))
+    return np.flatnonzero(late_mask(split))
 
 
 def follow(

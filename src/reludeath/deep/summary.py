@@ -6,7 +6,15 @@ import math
 
 import pandas as pd
 
-__all__ = ["deep_markdown", "law_markdown", "m_dependence", "population_markdown"]
+from reludeath.deep.estimate import POOL_HALF_WIDTH, monotone_violations
+
+__all__ = [
+    "deep_markdown",
+    "law_markdown",
+    "m_dependence",
+    "population_markdown",
+    "s_table_markdown",
+]
 
 _Z95 = 1.959963984540054
 
@@ -39,6 +47,33 @@ def _fmt_row(r) -> str:
     )
 
 
+def s_table_markdown(split: pd.DataFrame) -> list[str]:
+    """Lines: the S(n) table (one estimator, score intervals on the pooled relative variance;
+    reludeath.deep.estimate) with each width's source, and whether S is monotone within its
+    intervals."""
+    pooled = "S_rel_se" in split
+    head = "| n | source | M | networks | K | S [95%] | c - 1 [95%] | tail bound |"
+    lines = [head, "|---" * 8 + "|"]
+    for r in split.itertuples():
+        row = _fmt_row(r)
+        lines.append(f"| {int(r.n)} | {getattr(r, 'source', '-')} |" + row.split("|", 2)[2])
+    if pooled:
+        bad = monotone_violations(split)
+        lines += [
+            "",
+            "S and c from sum_j C_j / R_j over each width's networks (the grid's iid shards or "
+            "the deep runs, late networks followed until their points are on one ray); 95% "
+            "score intervals from influence values, the relative variance pooled over widths "
+            f"n - {POOL_HALF_WIDTH}..n + {POOL_HALF_WIDTH} (docs/science.md, section 9). "
+            + (
+                "S is monotone within its intervals: no n < n' with S_high(n') < S_low(n)."
+                if not bad
+                else f"S is not monotone within its intervals at (n, n') = {bad}."
+            ),
+        ]
+    return lines
+
+
 def deep_markdown(
     split: pd.DataFrame,
     path: pd.DataFrame,
@@ -61,6 +96,8 @@ def deep_markdown(
         "",
     ]
     wide = networks[networks["study"] == "path"]
+    K = wide["depth_simulated"]
+    late_wide = wide["last_split"] > K - 2 * (K // 4)
     if wide.empty:
         lines += [
             "No width beyond the grid's was simulated: the grid's iid networks hold every width "
@@ -73,8 +110,10 @@ def deep_markdown(
             if wide.empty
             else [
                 f"Of the {len(wide)} networks simulated beyond the grid's widths, "
-                f"{int(wide['one_ray'].sum())} ended with their points on one ray (no split can "
-                f"follow); the last split came at layer {int(wide['last_split'].max())} at most "
+                f"{int(late_wide.sum())} split in the last half of their run (late: checked in "
+                f"float64), {int(wide['one_ray'].sum())} of them with their points on one ray "
+                "at the end (no split can follow); the last split came at layer "
+                f"{int(wide['last_split'].max())} at most "
                 f"(median {float(wide['last_split'].median()):.0f}).",
                 "",
             ]
@@ -83,13 +122,13 @@ def deep_markdown(
         if not late.empty:
             lines += [
                 f"{len(late)} late-splitting networks of the grid's widths "
-                f"{sorted(int(n) for n in late['n'].unique())} (tail unbounded from the shards) "
+                f"{sorted(int(n) for n in late['n'].unique())} (the shards carry no one-ray flags) "
                 f"were followed past the grid's depth: {int(late['one_ray'].sum())} ended on one "
                 f"ray (followed to layer {int(late['depth_simulated'].max())} at most), the last "
                 f"split at layer {int(late['last_split'].max())}.",
                 "",
             ]
-    lines += ["### S(n) and c(n)", "", head, *(_fmt_row(r) for r in split.itertuples()), ""]
+    lines += ["### S(n) and c(n)", "", *s_table_markdown(split), ""]
     lines += ["### P/l along the path", ""]
     lines += ["| p | k | n | log10 l | P/l - 1 [95%] |", "|---|---|---|---|---|"]
     lines += [
@@ -193,7 +232,13 @@ def law_markdown(law: dict) -> list[str]:
     """Lines: the S(n) law (results/deep/s_law.json) and the fit in ln M."""
     lo, hi = law["n_range"]
     lines = [f"### The S(n) law over n = {lo}..{hi} (results/deep/s_law.json)", ""]
-    lines += [f"At the grid's M, errors from the bootstrap over networks: {law['verdict']}."]
+    verdict = law["verdict"][:1].upper() + law["verdict"][1:]
+    lines += [f"At the grid's M, errors: {law.get('errors_from')}. {verdict}."]
+    if law.get("model") is None and law.get("candidates"):
+        lines += [
+            "",
+            "No law is published: the data are the S(n) table above (and deep_split.png).",
+        ]
     fit = law.get("m_sweep", {})
     if fit.get("available"):
         a, b, c = (fit["params"][k] for k in "abc")

@@ -3,15 +3,17 @@ networks.parquet (path.parquet is `reludeath.deep.path.path_table`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
+from reludeath.deep.estimate import Influence
 from reludeath.deep.identity import SPLIT_COLUMNS, Identity
 from reludeath.deep.networks import SplitRecord
-from reludeath.deep.settle import Followed
+from reludeath.deep.settle import Followed, settle_width
 
 __all__ = [
     "M_STEP_COLUMNS",
@@ -19,6 +21,7 @@ __all__ = [
     "followed_rows",
     "m_steps",
     "network_table",
+    "settled_width",
     "split_table",
 ]
 
@@ -49,6 +52,41 @@ def split_table(rows: Iterable[tuple[Identity, int]]) -> pd.DataFrame:
     """One row per (Identity, data_points), sorted by n and M (SPLIT_COLUMNS)."""
     table = pd.DataFrame([identity.row(m) for identity, m in rows], columns=list(SPLIT_COLUMNS))
     return table.sort_values(["n", "data_points"], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class SettledWidth:
+    """One width after its late networks were followed: its Identity (path, tail bound), its
+    Influence (the S table), the run's depth and the followed networks' rows."""
+
+    identity: Identity
+    influence: Influence
+    depth: int
+    followed: pd.DataFrame
+
+
+def settled_width(
+    at_risk: np.ndarray,
+    split: np.ndarray,
+    alive_last: np.ndarray,
+    draw: Callable[[int], tuple[np.ndarray, np.ndarray]],
+    n: int,
+    data_points: int,
+    study: str,
+    replicates: int,
+    seed: int,
+    known: np.ndarray | None = None,
+) -> SettledWidth:
+    """One tail treatment for every width: the late networks not `known` to be on one ray are
+    followed (reludeath.deep.settle.settle_width), then S, c and the tail bound are computed on
+    the extended record, the followed networks that ended on one ray settled."""
+    risk, cut, flags, follows = settle_width(at_risk, split, alive_last, draw, n, seed, known)
+    return SettledWidth(
+        Identity(risk, cut, n, replicates, seed, flags),
+        Influence(risk, cut, n),
+        at_risk.shape[1],
+        followed_rows(n, data_points, split, follows, study),
+    )
 
 
 def followed_rows(

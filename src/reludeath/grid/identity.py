@@ -22,7 +22,7 @@ from scipy.stats import chi2, norm
 
 from reludeath.bounds import lower_bound
 from reludeath.sampling.seeds import generator
-from reludeath.stats import holm_reject, two_sided_p
+from reludeath.stats import bootstrap_counts, holm_reject, two_sided_p
 
 __all__ = [
     "IDENTITY_COLUMNS",
@@ -94,7 +94,7 @@ def paired_identity_row(
     k = int(enough[-1]) + 1
     direct, identity = (float(v[0]) for v in _ratios(np.ones((1, T)), alive, at_risk, split, n, k))
     rng = generator(seed, "identity-paired", scheme, n)
-    weights = rng.multinomial(T, np.full(T, 1.0 / T), size=replicates).astype(float)
+    weights = bootstrap_counts(rng, T, replicates)
     d_boot, i_boot = _ratios(weights, alive, at_risk, split, n, k)
     se = float((d_boot - i_boot).std(ddof=1))
     p = alive[:, k - 1].mean()

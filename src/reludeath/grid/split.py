@@ -25,6 +25,7 @@ import pyarrow as pa
 from scipy import stats
 
 from reludeath.sampling.seeds import generator
+from reludeath.stats import bootstrap_counts
 
 __all__ = [
     "bootstrap_split",
@@ -80,7 +81,7 @@ def bootstrap_split(
     S_boot, c_boot = [], []
     for start in range(0, replicates, chunk):
         size = min(chunk, replicates - start)
-        weights = rng.multinomial(T, np.full(T, 1.0 / T), size=size).astype(float)
+        weights = bootstrap_counts(rng, T, size)
         s, cc = _s_and_c(weights @ risk, weights @ cut, n)
         S_boot.append(s)
         c_boot.append(cc)
@@ -145,14 +146,17 @@ def s_growth_report(boot: pd.DataFrame, min_width: int = 4) -> dict:
         verdict = "fails"
     else:
         verdict = "undecided"
-    words = (
+    rate_words = (
         f"{verdict}: over n = {int(upper['n'].min())}..{int(upper['n'].max())}, ln S(n) grows "
         f"at {local['slope']:.3f} per unit n (95% CI {low:.3f} to {high:.3f}) against "
         f"ln 2 = {_LN2:.3f}; S(n)/2^n falls from {ratio[0]:.3g} (n = {int(n[0])}) to "
-        f"{ratio[-1]:.3g} (n = {int(n[-1])}). The {better} fits S(n) better "
-        f"(weighted RSS {power['weighted_rss']:.3g} power law, "
-        f"{exponential['weighted_rss']:.3g} exponential): "
-        f"S(n) ~ {math.exp(power['intercept']):.3g} n^{power['slope']:.3g}."
+        f"{ratio[-1]:.3g} (n = {int(n[-1])})."
+    )
+    words = (
+        f"{rate_words} Of A n^b and B e^(lambda n), the {better} has the smaller weighted RSS "
+        f"({power['weighted_rss']:.3g} power law, {exponential['weighted_rss']:.3g} "
+        "exponential): a comparison, not a test of fit, so no law is quoted here (with the deep "
+        "family, results/deep/s_law.json tests the candidate laws)."
     )
     return {
         "available": True,
@@ -163,6 +167,7 @@ def s_growth_report(boot: pd.DataFrame, min_width: int = 4) -> dict:
         "local_growth": local,
         "S_over_2n": {int(k): float(v) for k, v in zip(n, ratio, strict=True)},
         "is_o_2n": verdict,
+        "rate_verdict": rate_words,
         "verdict": words,
     }
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from reludeath.sampling.seeds import generator
+from reludeath.stats import bootstrap_counts
 
 __all__ = ["decay_bootstrap", "network_v"]
 
@@ -30,17 +31,22 @@ def network_v(
     return np.where(counted, sum_var / np.where(counted, mean_sq, 1.0), 0.0), counted
 
 
-def _fit_rates(n: np.ndarray, k: np.ndarray, v: np.ndarray, widths: np.ndarray) -> np.ndarray:
-    """(exponential rate, power-law rate) of the pooled fits of log v on -k and -log k, one
-    intercept per width."""
-    dummies = (n[:, None] == widths[None, :]).astype(float)
-    y = np.log(v)
-    rates = []
-    for regressor in (k, np.log(k)):
-        design = np.column_stack([-regressor, dummies])
-        coef, _, _, _ = np.linalg.lstsq(design, y, rcond=None)
-        rates.append(coef[0])
-    return np.array(rates)
+def _within_slopes(x: np.ndarray, y: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Per replicate, the common slope of y on x with one intercept per width (fixed effects):
+    sum_n sum_k (x - xbar_n)(y - ybar_n) / sum_n sum_k (x - xbar_n)^2 over the kept cells,
+    which is what least squares on [x, width dummies] gives. x: {n: (C_n,)}; y and keep:
+    {n: (R, C_n)}; returns (R,)."""
+    sxy = sxx = 0.0
+    for n in x:
+        w = keep[n].astype(float)
+        count = np.maximum(w.sum(axis=1), 1.0)
+        xbar = (w * x[n]).sum(axis=1) / count
+        yw = np.where(keep[n], y[n], 0.0)
+        ybar = yw.sum(axis=1) / count
+        dx = (x[n][None, :] - xbar[:, None]) * w
+        sxy = sxy + (dx * (yw - ybar[:, None] * w)).sum(axis=1)
+        sxx = sxx + (dx * dx).sum(axis=1)
+    return np.divide(sxy, sxx, out=np.zeros_like(sxy), where=sxx > 0)
 
 
 def decay_bootstrap(
@@ -54,7 +60,8 @@ def decay_bootstrap(
     percentile intervals of the pooled rates, networks redrawn within each width.
     `per_width[n]` is (v, counted) of that width's networks (``network_v``), layer k in column
     k - 1; `variance` the grid's V table, whose cells with V > 0 and at least `min_points`
-    per width are those of the point fit."""
+    per width are those of the point fit. Each replicate's rate is the pooled fit of log V on
+    -k (exponential) and on -log k (power law), one intercept per width."""
     usable = variance[(variance["V"] > 0) & variance["n"].isin(list(per_width))]
     usable = usable.groupby("n").filter(lambda g: len(g) >= min_points)
     if usable.empty:
@@ -62,26 +69,20 @@ def decay_bootstrap(
     widths = np.sort(usable["n"].unique())
     rng = generator(seed, "variance-decay-bootstrap")
     cells = {int(n): g["k"].to_numpy(int) for n, g in usable.groupby("n")}
-    draws = {}
+    log_v, keep = {}, {}
     for n in widths:
         v, counted = per_width[int(n)]
         T = v.shape[0]
-        w = rng.multinomial(T, np.full(T, 1.0 / T), size=replicates).astype(float)
+        w = bootstrap_counts(rng, T, replicates)
         columns = cells[int(n)] - 1
-        draws[int(n)] = (w @ v[:, columns], w @ counted[:, columns].astype(float))
-    rates = []
-    for r in range(replicates):
-        n_all, k_all, v_all = [], [], []
-        for n in widths:
-            total, count = draws[int(n)][0][r], draws[int(n)][1][r]
-            keep = (count >= 2) & (total > 0)
-            value = total[keep] / count[keep]
-            n_all.append(np.full(keep.sum(), n))
-            k_all.append(cells[int(n)][keep].astype(float))
-            v_all.append(value)
-        rates.append(_fit_rates(np.concatenate(n_all), np.concatenate(k_all),
-                                np.concatenate(v_all), widths))  # fmt: skip
-    rates = np.array(rates)
+        total, count = w @ v[:, columns], w @ counted[:, columns].astype(float)
+        keep[int(n)] = (count >= 2) & (total > 0)
+        log_v[int(n)] = np.log(np.where(keep[int(n)], total, 1.0) / np.maximum(count, 1.0))
+    k = {n: c.astype(float) for n, c in cells.items()}
+    rates = np.column_stack([
+        -_within_slopes(k, log_v, keep),
+        -_within_slopes({n: np.log(c) for n, c in k.items()}, log_v, keep),
+    ])  # fmt: skip
     low, high = np.quantile(rates, [0.025, 0.975], axis=0)
     return {
         "available": True,

@@ -20,6 +20,7 @@ import pandas as pd
 
 from reludeath.bounds import lower_bound
 from reludeath.sampling.seeds import generator
+from reludeath.stats import bootstrap_counts
 
 __all__ = [
     "EQUIVALENCE_COLUMNS",
@@ -94,12 +95,8 @@ def equivalence_row(
     if paired and T_ref != T:
         raise ValueError(f"paired schemes need the same networks, got {T} and {T_ref}")
     rng = generator(seed, "practice-equivalence", scheme, reference, n)
-    weights = rng.multinomial(T, np.full(T, 1.0 / T), size=replicates).astype(float)
-    weights_ref = (
-        weights
-        if paired
-        else rng.multinomial(T_ref, np.full(T_ref, 1.0 / T_ref), size=replicates).astype(float)
-    )
+    weights = bootstrap_counts(rng, T, replicates)
+    weights_ref = weights if paired else bootstrap_counts(rng, T_ref, replicates)
     boot = split_rates(risk, cut, weights) - split_rates(risk_ref, cut_ref, weights_ref)
     s = float(split_rates(risk, cut, np.ones((1, T)))[0])
     s_ref = float(split_rates(risk_ref, cut_ref, np.ones((1, T_ref)))[0])
