@@ -1,5 +1,6 @@
 # The papers' errata (docs/science.md, section 11): Lemma 5.7, sign flipping's marginals and
-# the conditional-variance step, judged on a few networks drawn as the shards draw them.
+# the conditional-variance step, judged on a few networks drawn as the shards draw them (fresh
+# data per network, whatever shared_data: the intervals are over independent networks).
 # Its tables and claims are in the default target through the plan (reludeath.workflow_plan).
 from reludeath.errata.measure import ERRATA_DEPTH, ERRATA_NETWORKS, ERRATA_WIDTHS
 from reludeath.workflow_plan import ERRATA_TABLES

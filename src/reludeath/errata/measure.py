@@ -167,8 +167,9 @@ def errata_tables(
     iid_bias_options: Mapping[str, float] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The three errata tables ("lemma_5_7", "signflip_marginals", "conditional_variance")
-    for networks 0..networks-1 of each width, drawn as the shards draw them, on their first
-    min(points, POINTS) points."""
+    for networks 0..networks-1 of each width, drawn as the shards draw them with fresh data per
+    network (whatever the run's shared_data: the intervals are over independent networks), on
+    their first min(points, POINTS) points."""
     points = min(points, POINTS)
     lemma, conditional, marginals = [], [], []
     schemes = {"iid": {}, "iid_bias": dict(iid_bias_options or {"bias_std": 1.0})}
