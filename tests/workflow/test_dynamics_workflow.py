@@ -4,7 +4,6 @@ on), with the main study tiny too."""
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 from workflow_helpers import TINY, copy_run, make_project, planned_jobs, snakemake
 
 from reludeath.claims import CLAIM_COLUMNS
@@ -15,35 +14,29 @@ from reludeath.dynamics.tables import TABLE_COLUMNS
 DYNAMICS_RULES = {*EXPERIMENTS, "plot_dynamics", "dynamics_report"}
 
 
-@pytest.fixture
-def dynamics_run(families_run):
-    """The shared run with every family on (conftest.py), the dynamics' SMALL_DYNAMICS."""
-    return families_run
-
-
-def test_every_dynamics_table_and_figure_is_written(dynamics_run):
+def test_every_dynamics_table_and_figure_is_written(families_run):
     for key, columns in TABLE_COLUMNS.items():
-        table = pd.read_parquet(dynamics_run / f"results/dynamics/{key}.parquet")
+        table = pd.read_parquet(families_run / f"results/dynamics/{key}.parquet")
         assert list(table.columns) == list(columns) and len(table), key
-    figures = sorted(p.name for p in (dynamics_run / "results/dynamics/figures").iterdir())
+    figures = sorted(p.name for p in (families_run / "results/dynamics/figures").iterdir())
     assert figures == sorted(f"{name}.png" for name in FIGURES)
     assert len(figures) == 8
 
 
-def test_summary_has_beyond_initialization_section(dynamics_run, tmp_path):
-    text = (dynamics_run / "results/dynamics/summary.md").read_text()
+def test_summary_has_beyond_initialization_section(families_run, tmp_path):
+    text = (families_run / "results/dynamics/summary.md").read_text()
     assert text.startswith("# Beyond initialization")
-    directory = copy_run(dynamics_run, tmp_path)
+    directory = copy_run(families_run, tmp_path)
     plan = snakemake(directory, "--dry-run", "--forcerun", "write_summary").stdout
     assert "results/dynamics/summary.md" in plan.split("rule write_summary:")[1]
-    claims = pd.read_parquet(dynamics_run / "results/dynamics/claims.parquet")
+    claims = pd.read_parquet(families_run / "results/dynamics/claims.parquet")
     assert list(claims.columns) == list(CLAIM_COLUMNS) and len(claims) == 8
 
 
-def test_switched_on_dynamics_plan_every_rule_and_off_none(dynamics_run, tmp_path):
+def test_switched_on_dynamics_plan_every_rule_and_off_none(families_run, tmp_path):
     """With dynamics on, every rule of the family is in the DAG (each experiment once); with
     TINY's `enabled: false`, none of them, and the rest of the study is planned."""
-    on = planned_jobs(copy_run(dynamics_run, tmp_path / "on"), "--forceall")
+    on = planned_jobs(copy_run(families_run, tmp_path / "on"), "--forceall")
     assert set(on) >= DYNAMICS_RULES, sorted(DYNAMICS_RULES - set(on))
     assert all(len(on[name]) == 1 for name in EXPERIMENTS), on
     (tmp_path / "off").mkdir()

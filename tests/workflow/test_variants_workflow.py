@@ -26,26 +26,20 @@ TARGETS = [
 ]
 
 
-@pytest.fixture
-def variants_run(families_run):
-    """The shared run with every family on (conftest.py), the variants' VARIANTS_SMALL."""
-    return families_run
-
-
-def test_tables_claims_and_summary(variants_run):
+def test_tables_claims_and_summary(families_run):
     for name, columns in COLUMNS.items():
-        table = pd.read_parquet(variants_run / f"results/variants/{name}.parquet")
+        table = pd.read_parquet(families_run / f"results/variants/{name}.parquet")
         assert list(table.columns) == list(columns)
-        assert (variants_run / f"results/figures/variants_{name}.png").stat().st_size > 0
-    claims = pd.read_parquet(variants_run / "results/variants/claims.parquet")
+        assert (families_run / f"results/figures/variants_{name}.png").stat().st_size > 0
+    claims = pd.read_parquet(families_run / "results/variants/claims.parquet")
     assert list(claims.columns) == list(CLAIM_COLUMNS)
     assert len(claims) == 5
-    summary = (variants_run / "results/variants/summary.md").read_text()
+    summary = (families_run / "results/variants/summary.md").read_text()
     assert all(claim_id in summary for claim_id in claims.claim_id)
 
 
-def test_changing_one_variant_reruns_only_it(variants_run, tmp_path):
-    directory = copy_run(variants_run, tmp_path)
+def test_changing_one_variant_reruns_only_it(families_run, tmp_path):
+    directory = copy_run(families_run, tmp_path)
     assert planned_jobs(directory, *TARGETS) == {}
     leaky = {**VARIANTS_SMALL["leaky"], "slopes": [0.0, 0.1]}
     write_config(directory, {**FAMILIES, "variants": {**VARIANTS_SMALL, "leaky": leaky}})
