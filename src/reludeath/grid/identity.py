@@ -21,6 +21,7 @@ import pandas as pd
 from scipy.stats import chi2, norm
 
 from reludeath.bounds import lower_bound
+from reludeath.grid.split import split_arrays
 from reludeath.sampling.seeds import generator
 from reludeath.stats import bootstrap_counts, holm_reject, two_sided_p
 
@@ -55,13 +56,10 @@ def network_arrays_from_shard(
     alive_points: np.ndarray, split: np.ndarray, data_points: int, keep: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(alive, at_risk, split), each (networks, keep) bool, from a shard's (networks, depth)
-    alive_points and split: alive after layer k, alive after k - 1, and split there too."""
-    alive_points = alive_points[:, :keep]
-    before = np.hstack(
-        [np.full((len(alive_points), 1), data_points, alive_points.dtype), alive_points[:, :-1]]
-    )
-    at_risk = before > 0
-    return alive_points > 0, at_risk, split[:, :keep] & at_risk
+    alive_points and split: alive after layer k, alive after k - 1, and split there too (the
+    last two ``grid.split.split_arrays``)."""
+    at_risk, cut = split_arrays(alive_points, split, data_points, keep)
+    return alive_points[:, :keep] > 0, at_risk, cut
 
 
 def _ratios(

@@ -32,6 +32,7 @@ __all__ = [
     "identity_check",
     "network_split_arrays",
     "s_growth_report",
+    "split_arrays",
     "split_report",
 ]
 
@@ -44,10 +45,19 @@ def network_split_arrays(
     """(at_risk, split), both (networks, keep) booleans, from one shard table:
     at_risk[t, j-1] = network t is alive after layer j-1; split[t, j-1] = it is, and
     layer j splits its living points. `keep` truncates to the first layers."""
-    keep = depth if keep is None else min(keep, depth)
-    alive = table.column("alive_points").to_numpy().reshape(networks, depth)[:, :keep]
+    alive = table.column("alive_points").to_numpy().reshape(networks, depth)
     split = table.column("split").to_numpy(zero_copy_only=False).reshape(networks, depth)
-    before = np.hstack([np.full((networks, 1), data_points, alive.dtype), alive[:, :-1]])
+    return split_arrays(alive, split, data_points, keep)
+
+
+def split_arrays(
+    alive_points: np.ndarray, split: np.ndarray, data_points: int, keep: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(at_risk, split), both (networks, keep) booleans, from a shard's (networks, depth)
+    alive_points and split columns (``network_split_arrays``' definitions)."""
+    keep = alive_points.shape[1] if keep is None else min(keep, alive_points.shape[1])
+    alive = alive_points[:, :keep]
+    before = np.hstack([np.full((len(alive), 1), data_points, alive.dtype), alive[:, :-1]])
     at_risk = before > 0
     return at_risk, split[:, :keep] & at_risk
 
