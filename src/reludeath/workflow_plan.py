@@ -22,7 +22,7 @@ from reludeath.dynamics.registry import FIGURES as DYNAMICS_FIGURES
 from reludeath.dynamics.registry import running, table_paths
 from reludeath.grid.figures import FIGURES as GRID_FIGURES
 from reludeath.grid.figures import enabled_figures
-from reludeath.grid.scale import CONTROL_WIDTHS
+from reludeath.grid.scale import CONTROL, CONTROL_WIDTHS, MOMENTS
 from reludeath.plan import PATH_SCHEME, PlannedShard, planned_shards, replicates
 from reludeath.practice.compare import REPORT as PRACTICE_REPORT
 from reludeath.practice.compare import practice_schemes
@@ -48,8 +48,8 @@ ERRATA_TABLES = ("lemma_5_7", "signflip_marginals", "conditional_variance")
 GRID_CLAIMS = "results/claims/grid.parquet"
 # RAI's scale control (reludeath.grid.scale): its tables and its claim, when rai and iid_bias run.
 SCALE_OUTPUTS = {
-    "control": "results/aggregate/rai_control.parquet",
-    "moments": "results/aggregate/second_moment.parquet",
+    "control": CONTROL,
+    "moments": MOMENTS,
     "claims": "results/claims/rai_scale.parquet",
 }
 

@@ -14,13 +14,11 @@ import pandas as pd
 from reludeath.claims import Claim, judge
 from reludeath.grid.claims import _compare, _depths, _holm_signs, _ranges
 from reludeath.grid.constancy import half_depths
-from reludeath.grid.scale import RAI_SIGMA, he_criterion_sigma
+from reludeath.grid.scale import CONTROL, MOMENTS, RAI_SIGMA, he_criterion_sigma
 from reludeath.stats import wilson_interval
 
-__all__ = ["CONTROL", "MOMENTS", "rai_scale_control"]
+__all__ = ["rai_scale_control"]
 
-CONTROL = "results/aggregate/rai_control.parquet"
-MOMENTS = "results/aggregate/second_moment.parquet"
 _COUNT = "near_constant_networks"
 
 

@@ -30,7 +30,9 @@ from reludeath.schemes import get_scheme
 from reludeath.simulate import ShardSpec, draw_networks, simulate_shard
 
 __all__ = [
+    "CONTROL",
     "CONTROL_WIDTHS",
+    "MOMENTS",
     "RAI_HE_SIGMA",
     "RAI_SIGMA",
     "SECOND_MOMENT_COLUMNS",
@@ -46,6 +48,9 @@ __all__ = [
 RAI_SIGMA = 0.6007  # Lu et al.'s sigma (reludeath.schemes.RAI)
 RAI_HE_SIGMA = math.sqrt(2.0)  # He's variance 2 / n for the symmetric entries
 CONTROL_WIDTHS = (2, 4, 8, 15)
+# The control's tables: rai_he's near-constant counts, and the second-moment ratios.
+CONTROL = "results/aggregate/rai_control.parquet"
+MOMENTS = "results/aggregate/second_moment.parquet"
 BETA_SECOND_MOMENT = 0.5  # E beta^2 for Beta(2, 1)
 MOMENT_LAYERS, MOMENT_NETWORKS, MOMENT_POINTS = 32, 256, 256
 
