@@ -21,7 +21,7 @@ import pandas as pd
 from scipy.stats import chi2, norm
 
 from reludeath.bounds import lower_bound
-from reludeath.grid.split import split_arrays
+from reludeath.grid.split import s_and_c, split_arrays
 from reludeath.sampling.seeds import generator
 from reludeath.stats import bootstrap_counts, holm_reject, two_sided_p
 
@@ -68,10 +68,9 @@ def _ratios(
     """(direct, identity) at layer k (1-based) per row of `weights` (replicates, T)."""
     total = weights.sum(axis=1)
     direct = (weights @ alive[:, k - 1].astype(float)) / total / float(lower_bound(n, k))
-    risk = weights @ at_risk[:, :k].astype(float)
-    cut = weights @ split[:, :k].astype(float)
-    sigma = np.where(risk > 0, cut / np.maximum(risk, 1e-300), 0.0)
-    identity = np.exp(np.log1p(sigma / (2.0**n - 1)).sum(axis=1))
+    _, identity = s_and_c(
+        weights @ at_risk[:, :k].astype(float), weights @ split[:, :k].astype(float), n
+    )
     return direct, identity
 
 

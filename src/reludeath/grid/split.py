@@ -31,6 +31,7 @@ __all__ = [
     "bootstrap_split",
     "identity_check",
     "network_split_arrays",
+    "s_and_c",
     "s_growth_report",
     "split_arrays",
     "split_report",
@@ -62,7 +63,7 @@ def split_arrays(
     return at_risk, split[:, :keep] & at_risk
 
 
-def _s_and_c(at_risk: np.ndarray, split: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def s_and_c(at_risk: np.ndarray, split: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """S and c from per-layer counts (..., K); layers with no network at risk add nothing."""
     with np.errstate(invalid="ignore", divide="ignore"):
         sigma = np.where(at_risk > 0, split / np.maximum(at_risk, 1), 0.0)
@@ -86,13 +87,13 @@ def bootstrap_split(
     """
     T = at_risk.shape[0]
     risk, cut = at_risk.astype(float), split.astype(float)
-    S, c = _s_and_c(risk.sum(axis=0), cut.sum(axis=0), n)
+    S, c = s_and_c(risk.sum(axis=0), cut.sum(axis=0), n)
     rng = generator(seed, "split-bootstrap", n)
     S_boot, c_boot = [], []
     for start in range(0, replicates, chunk):
         size = min(chunk, replicates - start)
         weights = bootstrap_counts(rng, T, size)
-        s, cc = _s_and_c(weights @ risk, weights @ cut, n)
+        s, cc = s_and_c(weights @ risk, weights @ cut, n)
         S_boot.append(s)
         c_boot.append(cc)
     S_b, c_b = np.concatenate(S_boot), np.concatenate(c_boot)

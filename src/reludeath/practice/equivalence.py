@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from reludeath.bounds import lower_bound
+from reludeath.grid.split import s_and_c
 from reludeath.sampling.seeds import generator
 from reludeath.stats import bootstrap_counts
 
@@ -29,7 +30,6 @@ __all__ = [
     "equivalence_row",
     "equivalence_table",
     "network_arrays",
-    "split_rates",
 ]
 
 PRACTICAL = 0.01  # the change of P(n, K) that matters
@@ -65,17 +65,9 @@ def network_arrays(
     return (np.vstack([p[1] for p in ordered]), np.vstack([p[2] for p in ordered]))
 
 
-def split_rates(at_risk: np.ndarray, split: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """S per row of `weights` (replicates, networks): sum_j (w . split_j) / (w . at_risk_j),
-    layers with no weighted network at risk adding nothing."""
-    risk, cut = weights @ at_risk.astype(float), weights @ split.astype(float)
-    return np.where(risk > 0, cut / np.maximum(risk, 1e-300), 0.0).sum(axis=-1)
-
-
-def _c(at_risk: np.ndarray, split: np.ndarray, n: int) -> float:
-    risk, cut = at_risk.sum(axis=0).astype(float), split.sum(axis=0).astype(float)
-    sigma = np.where(risk > 0, cut / np.maximum(risk, 1), 0.0)
-    return float(np.exp(np.log1p(sigma / (2.0**n - 1)).sum()))
+def _weighted_s(at_risk: np.ndarray, split: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
+    """S per row of `weights` (replicates, networks): sum_j (w . split_j) / (w . at_risk_j)."""
+    return s_and_c(weights @ at_risk.astype(float), weights @ split.astype(float), n)[0]
 
 
 def equivalence_row(
@@ -97,12 +89,12 @@ def equivalence_row(
     rng = generator(seed, "practice-equivalence", scheme, reference, n)
     weights = bootstrap_counts(rng, T, replicates)
     weights_ref = weights if paired else bootstrap_counts(rng, T_ref, replicates)
-    boot = split_rates(risk, cut, weights) - split_rates(risk_ref, cut_ref, weights_ref)
-    s = float(split_rates(risk, cut, np.ones((1, T)))[0])
-    s_ref = float(split_rates(risk_ref, cut_ref, np.ones((1, T_ref)))[0])
+    boot = _weighted_s(risk, cut, weights, n) - _weighted_s(risk_ref, cut_ref, weights_ref, n)
+    s = float(s_and_c(risk.sum(axis=0), cut.sum(axis=0), n)[0])
+    s_ref, c_ref = (float(v) for v in s_and_c(risk_ref.sum(axis=0), cut_ref.sum(axis=0), n))
     low, high = np.quantile(boot, [(1 - LEVEL) / 2, (1 + LEVEL) / 2])
     depth = risk.shape[1]
-    p_deep = float(lower_bound(n, depth)) * _c(risk_ref, cut_ref, n)
+    p_deep = float(lower_bound(n, depth)) * c_ref
     margin = PRACTICAL * (2.0**n - 1) / p_deep
     if -margin < low and high < margin:
         result = "equivalent"
