@@ -40,6 +40,7 @@ import re
 import shutil
 import subprocess
 import sys
+from functools import cache
 
 sys.path.insert(0, os.path.dirname(__file__))
 from machine import say
@@ -96,6 +97,7 @@ def simulate(mca: str, cpu: str, body: list[str]) -> tuple[float, list[tuple[str
     return cycles, sorted(pressure, key=lambda p: -p[1])
 
 
+@cache
 def model_fma_rate(mca: str, cpu: str) -> float:
     """16-lane FMAs a cycle in llvm-mca's model of cpu: 12 independent register FMAs."""
     width = "zmm" if compiler.has_avx512(cpu, "") else "ymm"
