@@ -95,3 +95,13 @@ def test_float_columns_round_trip_bit_for_bit(tmp_path):
         assert back[name].to_numpy().tobytes() == table[name].to_numpy().tobytes()
     encodings = pq.ParquetFile(path).metadata.row_group(0).column(0).encodings
     assert "BYTE_STREAM_SPLIT" in encodings
+
+
+def test_stack_by_network_orders_shards_by_their_first_network():
+    from reludeath.io import stack_by_network
+
+    late = (4, np.array([[4, 40], [5, 50]]), np.array([[True], [False]]))
+    early = (0, np.array([[0, 0], [1, 10], [2, 20], [3, 30]]), np.array([[False]] * 4))
+    first, second = stack_by_network([late, early])
+    np.testing.assert_array_equal(first[:, 0], np.arange(6))
+    assert second.shape == (6, 1) and second[4, 0] and not second[5, 0]

@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +30,7 @@ __all__ = [
     "log_to",
     "read_metadata",
     "read_shard",
+    "stack_by_network",
     "write_json",
     "write_table",
 ]
@@ -144,6 +145,13 @@ def read_shard(path: str | os.PathLike, columns: list[str] | None = None) -> tup
             f"Delete it and run snakemake again to regenerate it: rm '{path}'"
         )
     return table, metadata
+
+
+def stack_by_network(parts: Iterable[tuple]) -> tuple[np.ndarray, ...]:
+    """Per-network arrays of one (scheme, n) from its shards' (first network, array, ...) tuples
+    in any order: each array stacked along its first axis in network order."""
+    ordered = sorted(parts, key=lambda part: part[0])
+    return tuple(np.vstack([part[i] for part in ordered]) for i in range(1, len(ordered[0])))
 
 
 def write_json(data: dict, path: str | os.PathLike) -> None:

@@ -8,14 +8,13 @@ limit_threads(snakemake.threads)
 import logging
 from collections import defaultdict
 
-import numpy as np
 import pandas as pd
 
 from reludeath import __version__
 from reludeath.grid.aggregate import variance_table
 from reludeath.grid.fit import assumption_report
 from reludeath.grid.variance import decay_bootstrap, network_v
-from reludeath.io import log_to, read_shard, write_json, write_table
+from reludeath.io import log_to, read_shard, stack_by_network, write_json, write_table
 
 log_to(snakemake.log[0])
 p = snakemake.params
@@ -33,10 +32,7 @@ for path in snakemake.input.shards:
           for name in ("alive_points", "sum_var", "mean_sq"))
     )  # fmt: skip
     parts[spec["width"]].append((spec["first_network"], v, counted))
-per_width = {}
-for n, shards in parts.items():
-    shards.sort(key=lambda part: part[0])
-    per_width[n] = (np.vstack([s[1] for s in shards]), np.vstack([s[2] for s in shards]))
+per_width = {n: stack_by_network(shards) for n, shards in parts.items()}
 intervals = decay_bootstrap(per_width, variance, p.seed, p.replicates)
 report = assumption_report(variance, p.data_points, p.depth, intervals)
 write_json(report, snakemake.output.verdict)

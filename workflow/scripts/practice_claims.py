@@ -13,9 +13,9 @@ import pandas as pd
 
 from reludeath import __version__
 from reludeath.grid.split import network_split_arrays
-from reludeath.io import atomic_path, log_to, read_shard, write_table
+from reludeath.io import atomic_path, log_to, read_shard, stack_by_network, write_table
 from reludeath.practice.claims import practice_claims
-from reludeath.practice.equivalence import equivalence_row, equivalence_table, network_arrays
+from reludeath.practice.equivalence import equivalence_row, equivalence_table
 from reludeath.practice.summary import practice_markdown
 
 log_to(snakemake.log[0])
@@ -27,7 +27,7 @@ for path in snakemake.input.shards:
     arrays = network_split_arrays(table, spec["networks"], spec["depth"], spec["data_points"],
                                   p.depth)  # fmt: skip
     parts[(spec["scheme"], spec["width"])].append((spec["first_network"], *arrays))
-arrays = {key: network_arrays(value) for key, value in parts.items()}
+arrays = {key: stack_by_network(value) for key, value in parts.items()}
 rows = [
     equivalence_row(scheme, "iid", n, arrays[(scheme, n)], arrays[("iid", n)], p.seed)
     for scheme in p.schemes

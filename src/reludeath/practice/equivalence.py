@@ -29,7 +29,6 @@ __all__ = [
     "PRACTICAL",
     "equivalence_row",
     "equivalence_table",
-    "network_arrays",
 ]
 
 PRACTICAL = 0.01  # the change of P(n, K) that matters
@@ -54,15 +53,6 @@ EQUIVALENCE_COLUMNS = {
     "margin": "PRACTICAL (2^n - 1) / p_deep: the dS that moves P(n, K) by PRACTICAL",
     "result": "equivalent (interval inside +-margin), different (wholly outside), undetermined",
 }
-
-
-def network_arrays(
-    parts: Iterable[tuple[int, np.ndarray, np.ndarray]],
-) -> tuple[np.ndarray, np.ndarray]:
-    """(at_risk, split) of one (scheme, n), shards' (first network, at_risk, split) in any
-    order, stacked by network index."""
-    ordered = sorted(parts, key=lambda part: part[0])
-    return (np.vstack([p[1] for p in ordered]), np.vstack([p[2] for p in ordered]))
 
 
 def _weighted_s(at_risk: np.ndarray, split: np.ndarray, weights: np.ndarray, n: int) -> np.ndarray:
