@@ -22,11 +22,6 @@ __all__ = ["rai_scale_control"]
 _COUNT = "near_constant_networks"
 
 
-def _pooled(a: pd.DataFrame, b: pd.DataFrame, depths: list[int]) -> list[tuple]:
-    """Per depth, (k, share a, share b, z), pooled over the widths a and b share."""
-    return _compare(a, b, _COUNT, depths)
-
-
 def _halves(frame: pd.DataFrame) -> str:
     low, high = wilson_interval(frame[_COUNT], frame["networks"])
     share = frame.assign(p=frame[_COUNT] / frame["networks"], p_low=low, p_high=high)
@@ -67,8 +62,8 @@ def rai_scale_control(
     families = []
     for tau in taus:
         r, h, c = (f[f["tau"] == tau] for f in (rai, he, control))
-        families.append((tau, "asymmetry", _pooled(c, h, depths)))
-        families.append((tau, "scale", _pooled(r, c, depths)))
+        families.append((tau, "asymmetry", _compare(c, h, _COUNT, depths)))
+        families.append((tau, "scale", _compare(r, c, _COUNT, depths)))
     less, more = _holm_signs([t[3] for _, _, tests in families for t in tests])
     offset, found = 0, {"asymmetry": ([], []), "scale": ([], [])}
     texts = []
