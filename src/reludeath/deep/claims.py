@@ -14,6 +14,7 @@ from reludeath.bounds import log2_upper_bound_half_depth
 from reludeath.claims import Claim, judge
 from reludeath.deep.plan import CLAIM_IDS
 from reludeath.grid.split import s_growth_report
+from reludeath.stats import Z95
 
 __all__ = [
     "CLAIM_IDS",
@@ -29,14 +30,13 @@ __all__ = [
 SPLIT, PATH = "results/deep/split.parquet", "results/deep/path.parquet"
 SLAW = "results/deep/s_law.json"
 LIMITS = "results/deep/s_infinity.parquet"
-_Z95 = 1.959963984540054
 
 
 def growth_of(split: pd.DataFrame) -> dict:
     """s_growth_report on the widths whose tail bound is finite (the others cannot be
     placed); the SE of S from its 95% interval, tail bound included."""
     table = split[np.isfinite(split["tail_bound"])]
-    return s_growth_report(table.assign(S_se=(table["S_high"] - table["S_low"]) / (2 * _Z95)))
+    return s_growth_report(table.assign(S_se=(table["S_high"] - table["S_low"]) / (2 * Z95)))
 
 
 def law_words(law: dict | None) -> str:

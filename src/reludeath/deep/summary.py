@@ -16,8 +16,6 @@ __all__ = [
     "s_table_markdown",
 ]
 
-_Z95 = 1.959963984540054
-
 
 def m_dependence(steps: pd.DataFrame) -> pd.DataFrame:
     """Per width, from the paired steps in M: the first and last increment of S with their

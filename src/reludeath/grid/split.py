@@ -25,7 +25,7 @@ import pyarrow as pa
 from scipy import stats
 
 from reludeath.sampling.seeds import generator
-from reludeath.stats import bootstrap_counts
+from reludeath.stats import Z95, bootstrap_counts
 
 __all__ = [
     "bootstrap_split",
@@ -237,7 +237,7 @@ def identity_check(grid: pd.DataFrame) -> dict:
         usable = rows["ratio_identity"].notna() & (rows["alive_networks"] > 0)
         inside = (low <= rows["ratio_identity"]) & (rows["ratio_identity"] <= high)
         deepest = rows[usable].sort_values("k").groupby("n").tail(1)
-        se = (deepest["p_alive_high"] - deepest["p_alive_low"]) / (2 * 1.959963984540054)
+        se = (deepest["p_alive_high"] - deepest["p_alive_low"]) / (2 * Z95)
         se = se / deepest["lower_bound"]
         ok = se > 0
         zd = (deepest["p_alive"] / deepest["lower_bound"] - deepest["ratio_identity"])[ok] / se[ok]
